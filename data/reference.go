@@ -1,0 +1,156 @@
+package data
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+//go:embed reference/*.csv reference/*.geojson
+var referenceFS embed.FS
+
+// RegionCode is the area code of Region Nordjylland, the region Kapacitet covers. Areas are either this
+// code or a municipality code.
+const RegionCode = 1081
+
+// Municipality is one of the 98 Danish municipalities.
+type Municipality struct {
+	Code       int    // kommunekode, no leading zero
+	Name       string // Danish name
+	RegionCode int    // 1081..1085
+	RegionName string
+}
+
+// TargetGroup is an entry of the target-group catalogue (målgrupper). Codes are stable.
+type TargetGroup struct {
+	Code   string
+	NameDA string
+	NameEN string
+}
+
+// Name returns the group's name in lang ("en" or Danish for anything else).
+func (g TargetGroup) Name(lang string) string {
+	if lang == "en" {
+		return g.NameEN
+	}
+	return g.NameDA
+}
+
+// Population is the number of inhabitants of a municipality on 1 January of a year.
+type Population struct {
+	Municipality int
+	Year         int
+	Inhabitants  int
+	Source       string // FOLK1A or estimate
+}
+
+var (
+	municipalities []Municipality
+	municipalityBy map[int]Municipality
+	targetGroups   []TargetGroup
+	targetGroupBy  map[string]TargetGroup
+	population     []Population
+)
+
+func init() {
+	for _, r := range mustCSV("reference/kommuner.csv") {
+		municipalities = append(municipalities, Municipality{
+			Code: mustAtoi(r[0]), Name: r[1], RegionCode: mustAtoi(r[2]), RegionName: r[3],
+		})
+	}
+	municipalityBy = make(map[int]Municipality, len(municipalities))
+	for _, m := range municipalities {
+		municipalityBy[m.Code] = m
+	}
+	for _, r := range mustCSV("reference/maalgrupper.csv") {
+		targetGroups = append(targetGroups, TargetGroup{Code: r[0], NameDA: r[1], NameEN: r[2]})
+	}
+	targetGroupBy = make(map[string]TargetGroup, len(targetGroups))
+	for _, g := range targetGroups {
+		targetGroupBy[g.Code] = g
+	}
+	for _, r := range mustCSV("reference/befolkning.csv") {
+		population = append(population, Population{
+			Municipality: mustAtoi(r[0]), Year: mustAtoi(r[1]), Inhabitants: mustAtoi(r[2]), Source: r[3],
+		})
+	}
+}
+
+// mustCSV reads an embedded reference CSV without its header. The files are part of the binary, so a broken
+// one is a programming error caught by the package's tests.
+func mustCSV(name string) [][]string {
+	b, err := referenceFS.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		panic(fmt.Sprintf("data: %s: %v", name, err))
+	}
+	return recs[1:]
+}
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// Municipalities returns the 98 municipalities in the order of kommuner.csv.
+func Municipalities() []Municipality { return append([]Municipality(nil), municipalities...) }
+
+// RegionMunicipalities returns the municipalities of region code, sorted by name.
+func RegionMunicipalities(region int) []Municipality {
+	var out []Municipality
+	for _, m := range municipalities {
+		if m.RegionCode == region {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// MunicipalityByCode returns the municipality with code, and false when there is none.
+func MunicipalityByCode(code int) (Municipality, bool) {
+	m, ok := municipalityBy[code]
+	return m, ok
+}
+
+// AreaName returns the Danish name of an area: the region or a municipality.
+func AreaName(code int) string {
+	if code == RegionCode {
+		return "Region Nordjylland"
+	}
+	if m, ok := municipalityBy[code]; ok {
+		return m.Name
+	}
+	return strconv.Itoa(code)
+}
+
+// TargetGroups returns the catalogue in its stable order.
+func TargetGroups() []TargetGroup { return append([]TargetGroup(nil), targetGroups...) }
+
+// TargetGroupByCode returns the group with code, and false when there is none.
+func TargetGroupByCode(code string) (TargetGroup, bool) {
+	g, ok := targetGroupBy[code]
+	return g, ok
+}
+
+// ReferencePopulation returns the shipped population figures of the region's municipalities.
+func ReferencePopulation() []Population { return append([]Population(nil), population...) }
+
+// RegionGeoJSON returns the map of the region's municipalities (properties kommunekode, kommune).
+// Boundaries: Geodatastyrelsen & Danske Kommuner, FOT 2014, simplified.
+func RegionGeoJSON() []byte {
+	b, err := referenceFS.ReadFile("reference/nordjylland.geojson")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
