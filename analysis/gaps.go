@@ -1,0 +1,292 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// Finding kinds and severities.
+const (
+	KindGap            = "gap"
+	KindGrowing        = "growing"
+	KindOverOccupancy  = "over_occupancy"
+	KindAtRisk         = "at_risk"
+	KindEmergencyTrack = "emergency_track"
+
+	CriticalShortage = "critical_shortage"
+	Shortage         = "shortage"
+	Balance          = "balance"
+	Surplus          = "surplus"
+
+	Info     = "info"
+	Warning  = "warning"
+	Critical = "critical"
+)
+
+// Key identifies a cell of a supply or demand series. PlaceType is "dag" or "doegn" in the input; findings
+// also use "alle".
+type Key struct {
+	Year        int
+	Area        int
+	TargetGroup string
+	PlaceType   string
+}
+
+// SurveyKey identifies the survey answers of an area's municipalities for a target group in a year.
+type SurveyKey struct {
+	Year        int
+	Area        int
+	TargetGroup string
+}
+
+// SurveyCount counts answers: Low scored 1-2; Scored gave a score (not "ved ikke").
+type SurveyCount struct {
+	Low, Scored int
+}
+
+// Input is what the gap analysis reads: supply (places located in the area) and demand (placed + waiting of
+// the area's acting municipalities) by year, area, target group and place type, and survey counts.
+type Input struct {
+	Supply map[Key]int64
+	Demand map[Key]int64
+	Survey map[SurveyKey]SurveyCount
+}
+
+// Trend is how demand has moved and where it is heading.
+type Trend struct {
+	FirstYear       int      `json:"first_year"`
+	FirstDemand     int64    `json:"first_demand"`
+	ChangeSince     *float64 `json:"change_since_first"` // fraction; nil when the first demand is 0
+	PrevDemand      *int64   `json:"previous_demand,omitempty"`
+	ChangeSincePrev *float64 `json:"change_since_previous,omitempty"`
+	Years           int      `json:"years"`
+	Forecast        []Point  `json:"forecast,omitempty"`
+	Band            float64  `json:"band,omitempty"` // ± one residual standard deviation
+	Growing         bool     `json:"growing"`
+}
+
+// Point is one forecast value.
+type Point struct {
+	Year  int     `json:"year"`
+	Value float64 `json:"value"`
+}
+
+// Finding is one conclusion with its numbers and its sentence.
+type Finding struct {
+	ID          string       `json:"id"`
+	Kind        string       `json:"kind"`
+	Severity    string       `json:"severity"`
+	Year        int          `json:"year"`
+	TargetGroup string       `json:"target_group"`
+	Area        int          `json:"area"`
+	PlaceType   string       `json:"place_type"`
+	Supply      int64        `json:"supply"`
+	Demand      int64        `json:"demand"`
+	Gap         int64        `json:"gap"`
+	GapShare    *float64     `json:"gap_share"` // gap / demand; nil when demand is 0
+	Sentence    string       `json:"sentence"`
+	URL         string       `json:"url"`
+	Trend       *Trend       `json:"trend,omitempty"`
+	Survey      *SurveyCount `json:"survey,omitempty"`
+	Offer       *OfferRef    `json:"offer,omitempty"`
+}
+
+// OfferRef names the offer an occupancy finding is about.
+type OfferRef struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Occupancy float64 `json:"occupancy"` // fraction
+	Budgeted  float64 `json:"budgeted,omitempty"`
+}
+
+// Severity classifies supply s against demand d with cfg's thresholds, exactly in integers.
+// It returns "" when both are 0 (no finding).
+func (cfg Config) Severity(s, d int64) string {
+	g := d - s
+	switch {
+	case s == 0 && d == 0:
+		return ""
+	case g >= cfg.MinGap && 100*g >= cfg.CriticalPct*d:
+		return CriticalShortage
+	case g >= cfg.MinGap && 100*g >= cfg.ShortagePct*d:
+		return Shortage
+	case -g >= cfg.MinGap && 100*(-g) >= cfg.SurplusPct*d:
+		return Surplus
+	default:
+		return Balance
+	}
+}
+
+// Gaps returns a gap finding for every year, area, target group and place type (dag, doegn and alle) with
+// supply or demand, and a growing finding where the demand forecast exceeds today's supply. Findings are
+// ordered by year, area, severity (worst first), target group and place type.
+func Gaps(in Input, cfg Config, lang string) []Finding {
+	supply, demand := withAll(in.Supply), withAll(in.Demand)
+	keys := map[Key]bool{}
+	for k := range supply {
+		keys[k] = true
+	}
+	for k := range demand {
+		keys[k] = true
+	}
+	var out []Finding
+	for k := range keys {
+		s, d := supply[k], demand[k]
+		sev := cfg.Severity(s, d)
+		if sev == "" {
+			continue
+		}
+		f := Finding{
+			ID: fmt.Sprintf("gap-%d-%d-%s-%s", k.Year, k.Area, k.TargetGroup, k.PlaceType), Kind: KindGap,
+			Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
+			Supply: s, Demand: d, Gap: d - s, URL: findingURL(k),
+		}
+		if d > 0 {
+			share := float64(d-s) / float64(d)
+			f.GapShare = &share
+		}
+		f.Trend = trend(demand, k, s, cfg)
+		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
+			f.Survey = &sc
+		}
+		f.Sentence = gapSentence(f, lang)
+		out = append(out, f)
+		if f.Trend != nil && f.Trend.Growing {
+			g := f
+			g.ID = "growing" + f.ID[len("gap"):]
+			g.Kind = KindGrowing
+			g.Severity = Warning
+			if sev == Shortage || sev == CriticalShortage {
+				g.Severity = Critical
+			}
+			g.Sentence = growingSentence(g, lang)
+			out = append(out, g)
+		}
+	}
+	SortFindings(out)
+	return out
+}
+
+// withAll adds the "alle" place type: the sum of day and residential places.
+func withAll(m map[Key]int64) map[Key]int64 {
+	out := make(map[Key]int64, len(m)*3/2)
+	for k, v := range m {
+		out[k] += v
+		a := k
+		a.PlaceType = data.PlaceTypeAll.Code
+		out[a] += v
+	}
+	return out
+}
+
+var severityRank = map[string]int{CriticalShortage: 0, Critical: 0, Shortage: 1, Warning: 1, Surplus: 2, Info: 3, Balance: 4}
+
+// SortFindings orders findings by year, area, severity (worst first), target group, place type and kind.
+func SortFindings(fs []Finding) {
+	ptRank := map[string]int{"doegn": 0, "dag": 1, "alle": 2}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.Year != b.Year:
+			return a.Year > b.Year
+		case a.Area != b.Area:
+			return a.Area > b.Area // the region (1081) before its municipalities
+		case severityRank[a.Severity] != severityRank[b.Severity]:
+			return severityRank[a.Severity] < severityRank[b.Severity]
+		case a.TargetGroup != b.TargetGroup:
+			return a.TargetGroup < b.TargetGroup
+		case a.PlaceType != b.PlaceType:
+			return ptRank[a.PlaceType] < ptRank[b.PlaceType]
+		default:
+			return a.Kind < b.Kind
+		}
+	})
+}
+
+func findingURL(k Key) string {
+	q := url.Values{}
+	q.Set("year", strconv.Itoa(k.Year))
+	q.Set("target_group", k.TargetGroup)
+	q.Set("place_type", k.PlaceType)
+	if k.Area != data.RegionCode {
+		q.Set("municipality", strconv.Itoa(k.Area))
+	}
+	return "/?" + q.Encode()
+}
+
+// trend computes demand's change since the first year with demand data and since the year before, and a
+// least-squares forecast when enough years exist. Growing is decided exactly (rational arithmetic).
+func trend(demand map[Key]int64, k Key, supply int64, cfg Config) *Trend {
+	var years []int
+	for y := k.Year; ; y-- {
+		kk := k
+		kk.Year = y
+		v, ok := demand[kk]
+		if !ok {
+			break
+		}
+		_ = v
+		years = append([]int{y}, years...)
+	}
+	if len(years) == 0 {
+		return nil
+	}
+	at := func(y int) int64 { kk := k; kk.Year = y; return demand[kk] }
+	t := &Trend{FirstYear: years[0], FirstDemand: at(years[0]), Years: len(years)}
+	now := at(k.Year)
+	if t.FirstDemand > 0 {
+		c := float64(now-t.FirstDemand) / float64(t.FirstDemand)
+		t.ChangeSince = &c
+	}
+	if len(years) >= 2 {
+		p := at(k.Year - 1)
+		t.PrevDemand = &p
+		if p > 0 {
+			c := float64(now-p) / float64(p)
+			t.ChangeSincePrev = &c
+		}
+	}
+	if len(years) < cfg.MinYearsForForecast {
+		return t
+	}
+	// least squares y = a + b·x over the years, exact
+	n := big.NewRat(int64(len(years)), 1)
+	var sx, sy, sxx, sxy big.Rat
+	for _, y := range years {
+		x := big.NewRat(int64(y), 1)
+		v := big.NewRat(at(y), 1)
+		sx.Add(&sx, x)
+		sy.Add(&sy, v)
+		sxx.Add(&sxx, new(big.Rat).Mul(x, x))
+		sxy.Add(&sxy, new(big.Rat).Mul(x, v))
+	}
+	num := new(big.Rat).Sub(new(big.Rat).Mul(n, &sxy), new(big.Rat).Mul(&sx, &sy))
+	den := new(big.Rat).Sub(new(big.Rat).Mul(n, &sxx), new(big.Rat).Mul(&sx, &sx))
+	b := new(big.Rat).Quo(num, den)
+	a := new(big.Rat).Quo(new(big.Rat).Sub(&sy, new(big.Rat).Mul(b, &sx)), n)
+	predict := func(y int) *big.Rat { return new(big.Rat).Add(a, new(big.Rat).Mul(b, big.NewRat(int64(y), 1))) }
+	var ssr float64
+	for _, y := range years {
+		r, _ := new(big.Rat).Sub(big.NewRat(at(y), 1), predict(y)).Float64()
+		ssr += r * r
+	}
+	if len(years) > 2 {
+		t.Band = math.Sqrt(ssr / float64(len(years)-2))
+	}
+	s := big.NewRat(supply, 1)
+	for i := 1; i <= cfg.ForecastYears; i++ {
+		p := predict(k.Year + i)
+		f, _ := p.Float64()
+		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: f})
+		if p.Cmp(s) > 0 {
+			t.Growing = true
+		}
+	}
+	return t
+}

@@ -1,0 +1,101 @@
+package analysis
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// OfferYear is one offer's capacity and occupancy in a year. Occupied and Budgeted are exact hundredths
+// (16,90 full-year places = 1690; 95 % = 9500).
+type OfferYear struct {
+	Year        int
+	OfferID     string
+	Name        string
+	Location    int
+	TargetGroup string // the offer's first target group
+	Places      int64
+	Occupied    data.Hundredths
+	HasOccupied bool
+	Budgeted    data.Hundredths // percent in hundredths; 0 when unknown
+	Enhanced    bool            // under enhanced cooperation that year
+	Secure      bool
+	National    bool
+}
+
+// Occupancy returns over-occupancy, at-risk and emergency-track findings. Over-occupancy (occupancy above
+// cfg.OverOccupancyPct) is critical for secure wards and national offers and a warning elsewhere; an offer
+// under enhanced cooperation more than cfg.AtRiskPoints below its budgeted occupancy is at risk, and two
+// years in a row an emergency-track candidate.
+func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
+	p := phrasesFor(lang)
+	offers = append([]OfferYear(nil), offers...)
+	sort.SliceStable(offers, func(i, j int) bool {
+		if offers[i].OfferID != offers[j].OfferID {
+			return offers[i].OfferID < offers[j].OfferID
+		}
+		return offers[i].Year < offers[j].Year
+	})
+	atRisk := map[string]map[int]OfferYear{}
+	var out []Finding
+	for _, o := range offers {
+		if !o.HasOccupied || o.Places <= 0 {
+			continue
+		}
+		occ := int64(o.Occupied) // hundredths of a place
+		pct := func(num, den int64) string { return PctWhole(num, den, lang) }
+		base := Finding{Year: o.Year, TargetGroup: o.TargetGroup, Area: o.Location, PlaceType: data.PlaceTypeAll.Code,
+			Supply: o.Places, URL: offerURL(o),
+			Offer: &OfferRef{ID: o.OfferID, Name: o.Name, Occupancy: float64(occ) / 100 / float64(o.Places),
+				Budgeted: float64(o.Budgeted) / 10000}}
+		// occupancy > limit%  ⇔  occupied/places·100 > limit  ⇔  occ·100 > limit·places·100
+		if occ*100 > cfg.OverOccupancyPct*o.Places*100 {
+			f := base
+			f.ID = fmt.Sprintf("over_occupancy-%d-%s", o.Year, o.OfferID)
+			f.Kind, f.Severity = KindOverOccupancy, Warning
+			if o.Secure || o.National {
+				f.Severity = Critical
+			}
+			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, pct(occ, o.Places*100), o.Year,
+				FormatHundredths(occ, lang), FormatInt(o.Places, lang))
+			out = append(out, f)
+		}
+		// occupancy < budget − points  ⇔  occ·100 < (budget − points·100)·places   (budget in hundredths of %)
+		if o.Enhanced && o.Budgeted > 0 && occ*100 < (int64(o.Budgeted)-cfg.AtRiskPoints*100)*o.Places {
+			f := base
+			f.ID = fmt.Sprintf("at_risk-%d-%s", o.Year, o.OfferID)
+			f.Kind, f.Severity = KindAtRisk, Warning
+			f.Sentence = fmt.Sprintf(p.atRisk, o.Name, pct(occ, o.Places*100), o.Year, cfg.AtRiskPoints,
+				pct(int64(o.Budgeted), 10000))
+			out = append(out, f)
+			if atRisk[o.OfferID] == nil {
+				atRisk[o.OfferID] = map[int]OfferYear{}
+			}
+			atRisk[o.OfferID][o.Year] = o
+			if prev, ok := atRisk[o.OfferID][o.Year-1]; ok {
+				e := base
+				e.ID = fmt.Sprintf("emergency_track-%d-%s", o.Year, o.OfferID)
+				e.Kind, e.Severity = KindEmergencyTrack, Critical
+				var years []string
+				for _, y := range []OfferYear{prev, o} {
+					years = append(years, fmt.Sprintf(p.emergencyYear, y.Year, pct(int64(y.Occupied), y.Places*100)))
+				}
+				e.Sentence = fmt.Sprintf(p.emergency, o.Name, cfg.AtRiskPoints, pct(int64(o.Budgeted), 10000), strings.Join(years, "; "))
+				out = append(out, e)
+			}
+		}
+	}
+	SortFindings(out)
+	return out
+}
+
+func offerURL(o OfferYear) string {
+	q := url.Values{}
+	q.Set("year", strconv.Itoa(o.Year))
+	q.Set("offer", o.OfferID)
+	return "/?" + q.Encode()
+}

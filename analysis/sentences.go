@@ -1,0 +1,146 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// phrases holds the sentence templates of one language. Numbers are formatted before they are filled in.
+type phrases struct {
+	shortage, surplus, surplusNoDemand, balance                    string
+	risen, fallen, unchanged                                       string
+	survey, join, noForecast                                       string
+	growing, forecastPoint                                         string
+	overOccupancy, atRisk, emergency, emergencyYear, place, places string
+}
+
+var da = phrases{
+	shortage:        "%s: efterspørgslen på %s %s overstiger udbuddet på %s med %s %s (%s) i %d.",
+	surplus:         "%s: udbuddet på %s %s overstiger efterspørgslen på %s med %s %s (%s) i %d.",
+	surplusNoDemand: "%s: der er %s %s, men ingen efterspørgsel i %d.",
+	balance:         "%s: udbuddet på %s %s og efterspørgslen på %s er i balance i %d.",
+	risen:           "Efterspørgslen er steget %s siden %d",
+	fallen:          "Efterspørgslen er faldet %s siden %d",
+	unchanged:       "Efterspørgslen er uændret siden %d",
+	survey:          "%d af %d kommuner vurderer, at udbuddet kun i ringe grad dækker behovet",
+	join:            ", og ",
+	noForecast:      "Der er kun data for %d år, så der laves ingen prognose.",
+	growing:         "%s: efterspørgslen efter %s ventes at nå %s, mere end udbuddet på %s i %d.",
+	forecastPoint:   "%s (± %s) i %d",
+	overOccupancy:   "%s: belægningen var %s i %d (%s helårspladser på %s pladser), altså overbelægning.",
+	atRisk:          "%s: belægningen var %s i %d, mere end %d procentpoint under den forudsatte belægning på %s.",
+	emergency:       "%s: belægningen har været mere end %d procentpoint under den forudsatte belægning på %s to år i træk (%s). Tilbuddet er kandidat til nødsporet.",
+	emergencyYear:   "%d: %s",
+	place:           "plads",
+	places:          "pladser",
+}
+
+var en = phrases{
+	shortage:        "%s: demand for %s %s exceeds supply of %s by %s %s (%s) in %d.",
+	surplus:         "%s: supply of %s %s exceeds demand of %s by %s %s (%s) in %d.",
+	surplusNoDemand: "%s: there are %s %s but no demand in %d.",
+	balance:         "%s: supply of %s %s and demand of %s are in balance in %d.",
+	risen:           "Demand has risen %s since %d",
+	fallen:          "Demand has fallen %s since %d",
+	unchanged:       "Demand is unchanged since %d",
+	survey:          "%d of %d municipalities consider that supply meets the need only poorly",
+	join:            ", and ",
+	noForecast:      "There are data for only %d year(s), so no forecast is made.",
+	growing:         "%s: demand for %s is expected to reach %s, more than the supply of %s in %d.",
+	forecastPoint:   "%s (± %s) in %d",
+	overOccupancy:   "%s: occupancy was %s in %d (%s full-year places in %s places): over-occupancy.",
+	atRisk:          "%s: occupancy was %s in %d, more than %d percentage points below the budgeted occupancy of %s.",
+	emergency:       "%s: occupancy has been more than %d percentage points below the budgeted %s two years in a row (%s). The offer is a candidate for the emergency track.",
+	emergencyYear:   "%d: %s",
+	place:           "place",
+	places:          "places",
+}
+
+func phrasesFor(lang string) phrases {
+	if lang == "en" {
+		return en
+	}
+	return da
+}
+
+func groupName(code, lang string) string {
+	if g, ok := data.TargetGroupByCode(code); ok {
+		return g.Name(lang)
+	}
+	return code
+}
+
+func placeTypeName(code, lang string) string {
+	if c, ok := data.CodeByCode(data.PlaceTypes, code); ok {
+		return c.Name(lang)
+	}
+	return code
+}
+
+func (p phrases) count(n int64) string {
+	if n == 1 || n == -1 {
+		return p.place
+	}
+	return p.places
+}
+
+// gapSentence says a gap finding in one sentence (plus trend and survey clauses), from its numbers.
+func gapSentence(f Finding, lang string) string {
+	p := phrasesFor(lang)
+	n := func(v int64) string { return FormatInt(v, lang) }
+	name, pt := groupName(f.TargetGroup, lang), placeTypeName(f.PlaceType, lang)
+	var s string
+	switch f.Severity {
+	case Shortage, CriticalShortage:
+		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt, n(f.Supply), n(f.Gap), p.count(f.Gap), PctWhole(f.Gap, f.Demand, lang), f.Year)
+	case Surplus:
+		if f.Demand == 0 {
+			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt, f.Year)
+		} else {
+			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt, n(f.Demand), n(-f.Gap), p.count(-f.Gap), PctWhole(-f.Gap, f.Demand, lang), f.Year)
+		}
+	default:
+		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt, n(f.Demand), f.Year)
+	}
+	var clauses []string
+	if t := f.Trend; t != nil && t.FirstYear < f.Year && t.FirstDemand > 0 {
+		change := f.Demand - t.FirstDemand
+		switch pct := RoundDiv(100*abs(change), t.FirstDemand); {
+		case pct == 0:
+			clauses = append(clauses, fmt.Sprintf(p.unchanged, t.FirstYear))
+		case change > 0:
+			clauses = append(clauses, fmt.Sprintf(p.risen, PctWhole(abs(change), t.FirstDemand, lang), t.FirstYear))
+		default:
+			clauses = append(clauses, fmt.Sprintf(p.fallen, PctWhole(abs(change), t.FirstDemand, lang), t.FirstYear))
+		}
+	}
+	if f.Survey != nil && f.Survey.Low > 0 {
+		clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored))
+	}
+	if len(clauses) > 0 {
+		s += " " + strings.Join(clauses, p.join) + "."
+	}
+	if t := f.Trend; t != nil && t.Years > 1 && len(t.Forecast) == 0 {
+		s += " " + fmt.Sprintf(p.noForecast, t.Years)
+	}
+	return s
+}
+
+// growingSentence says where demand is heading when its forecast exceeds today's supply.
+func growingSentence(f Finding, lang string) string {
+	p := phrasesFor(lang)
+	var points []string
+	for _, pt := range f.Trend.Forecast {
+		points = append(points, fmt.Sprintf(p.forecastPoint, FormatInt(int64(math.Round(pt.Value)), lang),
+			FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))
+	}
+	and := " og "
+	if lang == "en" {
+		and = " and "
+	}
+	return fmt.Sprintf(p.growing, groupName(f.TargetGroup, lang), placeTypeName(f.PlaceType, lang),
+		strings.Join(points, and), FormatInt(f.Supply, lang), f.Year)
+}

@@ -1,0 +1,219 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// Options steer one ingest.
+type Options struct {
+	DryRun   bool   // validate only
+	LoadedBy string // who loads (user or token name)
+	Demo     bool   // the file is part of the illustrative demo data
+	Publish  bool   // publish the batch at once (the demo)
+}
+
+// Result says what an ingest did.
+type Result struct {
+	Dataset string
+	File    string
+	SHA256  string
+	Rows    int
+	Ignored []string // columns of the file that the dataset does not have
+	Batch   queries.BatchResult
+	DryRun  bool
+}
+
+// MaxFileSize bounds one file (100 MiB).
+const MaxFileSize = 100 << 20
+
+// File validates content as dataset and, unless DryRun, loads it as one batch and keeps the original file
+// next to the database. Any invalid row loads nothing: the error is an *InvalidError listing every problem.
+func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, content []byte, opt Options) (Result, error) {
+	if len(content) > MaxFileSize {
+		return Result{}, &InvalidError{File: name, Problems: []Problem{{DA: fmt.Sprintf("filen er større end %d MiB", MaxFileSize>>20), EN: fmt.Sprintf("the file is larger than %d MiB", MaxFileSize>>20)}}}
+	}
+	sum := sha256.Sum256(content)
+	res := Result{Dataset: d.Name, File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opt.DryRun}
+	header, records, lines, bad := readCSV(content)
+	if bad != nil {
+		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
+	}
+	rows, ignored, problems := parse(d, header, records, lines)
+	res.Ignored = ignored
+	if len(problems) == 0 {
+		problems = check(ctx, st, d, header, rows, lines)
+	}
+	if len(problems) > 0 {
+		return res, &InvalidError{File: name, Problems: problems}
+	}
+	if len(rows) == 0 {
+		return res, &InvalidError{File: name, Problems: []Problem{{DA: "filen har ingen rækker", EN: "the file has no rows"}}}
+	}
+	res.Rows = len(rows)
+	if opt.DryRun {
+		return res, nil
+	}
+	if err := keepOriginal(st.Path(), res.SHA256, name, content); err != nil {
+		return res, err
+	}
+	b, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256,
+		Rows: rows, Lines: lines, LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish})
+	res.Batch = b
+	return res, err
+}
+
+// keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost.
+func keepOriginal(dbPath, sha, name string, content []byte) error {
+	dir := dbPath + ".files"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("ingest: keep original: %w", err)
+	}
+	path := filepath.Join(dir, sha+strings.ToLower(filepath.Ext(name)))
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	tmp := path + ".part"
+	if err := os.WriteFile(tmp, content, 0o644); err != nil {
+		return fmt.Errorf("ingest: keep original: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// readCSV reads a UTF-8 CSV (with or without BOM; separator ';', ',' or tab, whichever the header line has
+// most of). It returns the header, the records and the line each record starts on; blank lines are skipped.
+func readCSV(content []byte) (header []string, records [][]string, lines []int, problem *Problem) {
+	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(content) {
+		return nil, nil, nil, &Problem{DA: "filen er ikke UTF-8", EN: "the file is not UTF-8"}
+	}
+	first, _, _ := bytes.Cut(content, []byte("\n"))
+	sep := ','
+	best := 0
+	for _, c := range []rune{';', ',', '\t'} {
+		if n := strings.Count(string(first), string(c)); n > best {
+			sep, best = c, n
+		}
+	}
+	r := csv.NewReader(bytes.NewReader(content))
+	r.Comma = sep
+	r.FieldsPerRecord = -1
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, nil, &Problem{Line: pe.StartLine, DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
+			}
+			return nil, nil, nil, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
+		}
+		line, _ := r.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		if header == nil {
+			header = rec
+			continue
+		}
+		records = append(records, rec)
+		lines = append(lines, line)
+	}
+	if header == nil {
+		return nil, nil, nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
+	}
+	return header, records, lines, nil
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// mapHeader finds each column of d in header (by canonical name or alias, forgivingly). It returns the
+// index of each column (-1 when absent), the header cells it does not know, and problems for missing
+// required or repeated columns.
+func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, problems []Problem) {
+	idx = make([]int, len(d.Columns))
+	for i := range idx {
+		idx[i] = -1
+	}
+	for h, cell := range header {
+		key := data.Normalize(cell)
+		found := false
+		for i, c := range d.Columns {
+			for _, name := range append([]string{c.Name}, c.Aliases...) {
+				if data.Normalize(name) != key {
+					continue
+				}
+				found = true
+				if idx[i] >= 0 {
+					problems = append(problems, Problem{Line: 1, Column: cell, DA: fmt.Sprintf("kolonnen %s findes to gange", c.Name), EN: fmt.Sprintf("column %s appears twice", c.Name)})
+				}
+				idx[i] = h
+			}
+		}
+		if !found && strings.TrimSpace(cell) != "" {
+			ignored = append(ignored, cell)
+		}
+	}
+	for i, c := range d.Columns {
+		if idx[i] < 0 && c.Required {
+			names := append([]string{c.Name}, c.Aliases...)
+			problems = append(problems, Problem{Line: 1, Column: c.Name,
+				DA: "kolonnen mangler (" + c.DA + "); accepterede navne: " + strings.Join(names, ", "),
+				EN: "column missing (" + c.EN + "); accepted names: " + strings.Join(names, ", ")})
+		}
+	}
+	return idx, ignored, problems
+}
+
+// parse maps the header and reads every cell; it reports every bad cell, not just the first.
+func parse(d *data.Dataset, header []string, records [][]string, lines []int) ([]data.Row, []string, []Problem) {
+	idx, ignored, problems := mapHeader(d, header)
+	if len(problems) > 0 {
+		return nil, ignored, problems
+	}
+	rows := make([]data.Row, 0, len(records))
+	for n, rec := range records {
+		row := data.Row{}
+		for i, c := range d.Columns {
+			raw := ""
+			if idx[i] >= 0 && idx[i] < len(rec) {
+				raw = rec[idx[i]]
+			}
+			v, p := value(c, raw)
+			if p != nil {
+				p.Line = lines[n]
+				p.Column = c.Name
+				if idx[i] >= 0 {
+					p.Column = header[idx[i]]
+				}
+				problems = append(problems, *p)
+				continue
+			}
+			row[c.Name] = v
+		}
+		rows = append(rows, row)
+	}
+	return rows, ignored, problems
+}

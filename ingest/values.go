@@ -1,0 +1,154 @@
+package ingest
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
+
+// parseInt reads a whole number; thousands dots ("1.234") are accepted.
+func parseInt(s string) (int64, bool) {
+	if thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+var (
+	decDanish  = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$`)
+	decEnglish = regexp.MustCompile(`^-?\d+(\.\d+)?$`)
+)
+
+// parseDecimal reads an exact decimal with at most two decimals: "16.9", "16,9", "1.234,50".
+func parseDecimal(s string) (data.Hundredths, bool) {
+	switch {
+	case decEnglish.MatchString(s) && !thousands.MatchString(s):
+	case decDanish.MatchString(s):
+		s = strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ".")
+	default:
+		return 0, false
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 2 {
+		return 0, false
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	h := data.Hundredths(w*100 + f)
+	if neg {
+		h = -h
+	}
+	return h, true
+}
+
+var boolWords = map[string]bool{
+	"ja": true, "j": true, "x": true, "1": true, "true": true, "sand": true, "yes": true, "y": true,
+	"nej": false, "n": false, "0": false, "false": false, "falsk": false, "no": false,
+}
+
+// value parses one cell of column c. It returns the value (nil for an empty cell or "ved ikke") or a problem.
+func value(c data.Column, raw string) (any, *Problem) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		if c.Required {
+			return nil, &Problem{DA: "skal udfyldes", EN: "is required"}
+		}
+		return nil, nil
+	}
+	bad := func(da, en string) (any, *Problem) { return nil, &Problem{Value: raw, DA: da, EN: en} }
+	switch c.Kind {
+	case data.KindYear:
+		n, ok := parseInt(s)
+		if !ok || n < 1990 || n > 2100 {
+			return bad("ikke et årstal mellem 1990 og 2100", "not a year between 1990 and 2100")
+		}
+		return n, nil
+	case data.KindInt:
+		n, ok := parseInt(s)
+		if !ok {
+			return bad("ikke et helt tal", "not a whole number")
+		}
+		if n < 0 {
+			return bad("må ikke være negativ", "must not be negative")
+		}
+		return n, nil
+	case data.KindDecimal:
+		h, ok := parseDecimal(s)
+		if !ok {
+			return bad("ikke et tal med højst to decimaler", "not a number with at most two decimals")
+		}
+		if h < 0 {
+			return bad("må ikke være negativ", "must not be negative")
+		}
+		return h, nil
+	case data.KindBool:
+		b, ok := boolWords[strings.ToLower(s)]
+		if !ok {
+			return bad("ikke ja/nej (brug Ja, Nej, x, 1, 0, true eller false)", "not yes/no (use Ja, Nej, x, 1, 0, true or false)")
+		}
+		return b, nil
+	case data.KindScore:
+		if data.Normalize(s) == "vedikke" {
+			return nil, nil
+		}
+		n, ok := parseInt(s)
+		if !ok || n < 1 || n > 5 {
+			return bad("ikke en opfyldelsesgrad fra 1 til 5 eller \"ved ikke\"", "not a score from 1 to 5 or \"ved ikke\"")
+		}
+		return n, nil
+	case data.KindPlaceType:
+		return coded(data.PlaceTypeVocabulary(), raw, "pladstype", "place type")
+	case data.KindOwnership:
+		return coded(data.OwnershipVocabulary(), raw, "driftsform", "ownership")
+	case data.KindTargetGroup:
+		return coded(data.TargetGroupVocabulary(), raw, "målgruppe", "target group")
+	case data.KindMunicipality:
+		v, p := coded(data.MunicipalityVocabulary(), raw, "kommune", "municipality")
+		if p != nil {
+			return nil, p
+		}
+		n, _ := strconv.ParseInt(v.(string), 10, 64)
+		return n, nil
+	case data.KindTargetGroupList:
+		var codes []string
+		for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			v, p := coded(data.TargetGroupVocabulary(), part, "målgruppe", "target group")
+			if p != nil {
+				p.Value = raw
+				return nil, p
+			}
+			codes = append(codes, v.(string))
+		}
+		return codes, nil
+	default:
+		return s, nil
+	}
+}
+
+// coded matches a coded value against a vocabulary; an unknown or ambiguous value names the nearest codes.
+func coded(v *data.Vocabulary, raw, whatDA, whatEN string) (any, *Problem) {
+	code, ok, ambiguous := v.Match(raw)
+	if ok {
+		return code, nil
+	}
+	near := strings.Join(v.Nearest(raw, 3), ", ")
+	if ambiguous {
+		return nil, &Problem{Value: raw, DA: "tvetydig " + whatDA + "; mener du " + near + "?", EN: "ambiguous " + whatEN + "; did you mean " + near + "?"}
+	}
+	return nil, &Problem{Value: raw, DA: "ukendt " + whatDA + "; nærmeste: " + near, EN: "unknown " + whatEN + "; nearest: " + near}
+}

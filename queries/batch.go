@@ -1,0 +1,153 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// NewBatch is a validated file ready to load: its rows (in the dataset's column order, derived columns
+// filled) with the line each came from.
+type NewBatch struct {
+	Dataset  *data.Dataset
+	FileName string
+	SHA256   string
+	Rows     []data.Row
+	Lines    []int
+	LoadedBy string
+	Demo     bool
+	Publish  bool // publish at once (the demo); otherwise the batch is a draft
+}
+
+// BatchResult says what a load did.
+type BatchResult struct {
+	ID        int64
+	Rows      int
+	Replaced  int  // earlier rows replaced
+	Duplicate bool // the same file was already loaded and is in force: nothing was done
+}
+
+// LoadBatch loads a batch in one transaction: it records the batch, inserts its rows and marks as replaced
+// the current rows of earlier batches that share its replacement key values. Loading a file that is
+// already in force (same dataset and SHA-256) changes nothing and returns Duplicate.
+func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	d := b.Dataset
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+
+	var prevID int64
+	var prevStatus string
+	err = tx.QueryRowContext(ctx, query("batch_by_sha"), d.Name, b.SHA256).Scan(&prevID, &prevStatus)
+	if err == nil && prevStatus == "active" {
+		return BatchResult{ID: prevID, Rows: len(b.Rows), Duplicate: true}, nil
+	}
+
+	years := map[int64]bool{}
+	keys := map[string]bool{}
+	for _, r := range b.Rows {
+		years[r["year"].(int64)] = true
+		var kv []string
+		for _, k := range d.Key {
+			kv = append(kv, fmt.Sprint(r[k]))
+		}
+		keys[strings.Join(kv, "/")] = true
+	}
+	var yearList []string
+	for y := range years {
+		yearList = append(yearList, fmt.Sprint(y))
+	}
+	sort.Strings(yearList)
+	var keyList []string
+	for k := range keys {
+		keyList = append(keyList, k)
+	}
+	sort.Strings(keyList)
+
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, published, demo)
+		VALUES ($1, $2, $3, $4, $5, $6::INTEGER[], $7, $8, $9) RETURNING id`,
+		d.Name, b.FileName, b.SHA256, len(b.Rows), strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
+		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Publish, b.Demo).Scan(&id)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
+	}
+
+	cols := d.AllColumns()
+	names := []string{"batch_id", "line"}
+	marks := []string{"$1", "$2"}
+	for i, c := range cols {
+		names = append(names, c.Name)
+		marks = append(marks, fmt.Sprintf("$%d", i+3))
+	}
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", d.Name, strings.Join(names, ", "), strings.Join(marks, ", ")))
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: prepare insert: %w", err)
+	}
+	defer stmt.Close()
+	args := make([]any, len(cols)+2)
+	for i, r := range b.Rows {
+		args[0], args[1] = id, b.Lines[i]
+		for j, c := range cols {
+			args[j+2] = dbValue(r[c.Name])
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return BatchResult{}, fmt.Errorf("store: insert line %d: %w", b.Lines[i], err)
+		}
+	}
+
+	var match []string
+	for _, k := range d.Key {
+		match = append(match, fmt.Sprintf("n.%[1]s IS NOT DISTINCT FROM t.%[1]s", k))
+	}
+	res, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s AS t SET replaced_by = $1
+		WHERE t.replaced_by IS NULL AND t.batch_id <> $1
+		  AND EXISTS (SELECT 1 FROM %[1]s n WHERE n.batch_id = $1 AND %[2]s)`, d.Name, strings.Join(match, " AND ")), id)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: replace: %w", err)
+	}
+	replaced, _ := res.RowsAffected()
+	if replaced > 0 {
+		_, err = tx.ExecContext(ctx, fmt.Sprintf(`UPDATE batches SET status = CASE
+			WHEN EXISTS (SELECT 1 FROM %[1]s r WHERE r.batch_id = batches.id AND r.replaced_by IS NULL) THEN 'partly_superseded'
+			ELSE 'superseded' END
+			WHERE id IN (SELECT DISTINCT batch_id FROM %[1]s WHERE replaced_by = $1)`, d.Name), id)
+		if err != nil {
+			return BatchResult{}, fmt.Errorf("store: batch status: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
+	}
+	return BatchResult{ID: id, Rows: len(b.Rows), Replaced: int(replaced)}, nil
+}
+
+// dbValue converts a row value to what the driver binds.
+func dbValue(v any) any {
+	switch x := v.(type) {
+	case data.Hundredths:
+		return x.String()
+	case []string:
+		return strings.Join(x, ";")
+	default:
+		return v
+	}
+}
+
+// Publish publishes every batch with rows of year and returns how many batches changed.
+func (s *Store) Publish(ctx context.Context, year int) (int64, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	res, err := s.db.ExecContext(ctx, query("publish_year"), year)
+	if err != nil {
+		return 0, fmt.Errorf("store: publish %d: %w", year, err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,202 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// View chooses which rows a read sees: viewers see published rows, analysts may see drafts.
+type View struct {
+	Draft bool
+}
+
+func (s *Store) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {
+	rs, err := s.db.QueryContext(ctx, query(name), args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", name, err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := scan(rs); err != nil {
+			return fmt.Errorf("store: %s: %w", name, err)
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", name, err)
+	}
+	return nil
+}
+
+// Years returns the years with capacity or demand rows, ascending.
+func (s *Store) Years(ctx context.Context, v View) ([]int, error) {
+	var out []int
+	err := s.rows(ctx, "years", []any{v.Draft}, func(r *sql.Rows) error {
+		var y int
+		out = append(out, y)
+		return r.Scan(&out[len(out)-1])
+	})
+	return out, err
+}
+
+// PlacesByLocation is places in a location municipality of one category.
+type PlacesByLocation struct {
+	Location int
+	Category string
+	Places   int64
+}
+
+// PlacesByLocation returns places by location municipality and category in year, for the region.
+func (s *Store) PlacesByLocation(ctx context.Context, v View, year int) ([]PlacesByLocation, error) {
+	var out []PlacesByLocation
+	err := s.rows(ctx, "places_by_location", []any{year, data.RegionCode, v.Draft}, func(r *sql.Rows) error {
+		var p PlacesByLocation
+		err := r.Scan(&p.Location, &p.Category, &p.Places)
+		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
+// Cell is one value of a supply or demand series.
+type Cell struct {
+	Year         int
+	Municipality int // location (supply) or acting municipality (demand)
+	TargetGroup  string
+	PlaceType    string
+	Value        int64
+}
+
+func (s *Store) cells(ctx context.Context, name string, v View) ([]Cell, error) {
+	var out []Cell
+	err := s.rows(ctx, name, []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
+		var c Cell
+		err := r.Scan(&c.Year, &c.Municipality, &c.TargetGroup, &c.PlaceType, &c.Value)
+		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// Supply returns places by year, location municipality, target group and place type.
+func (s *Store) Supply(ctx context.Context, v View) ([]Cell, error) { return s.cells(ctx, "supply", v) }
+
+// Demand returns placed + waiting by year, acting municipality, target group and place type.
+func (s *Store) Demand(ctx context.Context, v View) ([]Cell, error) { return s.cells(ctx, "demand", v) }
+
+// SurveyCount is the survey answers of one municipality for a target group in a year.
+type SurveyCount struct {
+	Year         int
+	Municipality int
+	TargetGroup  string
+	Low, Scored  int
+}
+
+// Survey returns survey answer counts by year, municipality and target group.
+func (s *Store) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
+	var out []SurveyCount
+	err := s.rows(ctx, "survey", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
+		var c SurveyCount
+		err := r.Scan(&c.Year, &c.Municipality, &c.TargetGroup, &c.Low, &c.Scored)
+		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// OfferOccupancy is an offer's places and occupancy in a year.
+type OfferOccupancy struct {
+	Year                       int
+	OfferID, Name              string
+	Location                   int
+	TargetGroup                string
+	Places                     int64
+	OccupiedH, BudgetedH       int64 // hundredths
+	HasOccupied                bool
+	Enhanced, Secure, National bool
+}
+
+// OfferOccupancy returns every offer's places and occupancy per year.
+func (s *Store) OfferOccupancy(ctx context.Context, v View) ([]OfferOccupancy, error) {
+	var out []OfferOccupancy
+	err := s.rows(ctx, "offer_occupancy", []any{v.Draft}, func(r *sql.Rows) error {
+		var o OfferOccupancy
+		var occ sql.NullInt64
+		err := r.Scan(&o.Year, &o.OfferID, &o.Name, &o.Location, &o.TargetGroup, &o.Places, &occ, &o.HasOccupied,
+			&o.BudgetedH, &o.Enhanced, &o.Secure, &o.National)
+		o.OccupiedH = occ.Int64
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+// OfferRef is what a capacity line needs to know of the offer it names.
+type OfferRef struct {
+	Location  int
+	Ownership string
+}
+
+// OffersFor returns the current offers of years, by year and offer id.
+func (s *Store) OffersFor(ctx context.Context, years []int) (map[int]map[string]OfferRef, error) {
+	list := "["
+	for i, y := range years {
+		if i > 0 {
+			list += ","
+		}
+		list += fmt.Sprint(y)
+	}
+	list += "]"
+	out := map[int]map[string]OfferRef{}
+	err := s.rows(ctx, "offer_lookup", []any{list}, func(r *sql.Rows) error {
+		var y int
+		var id string
+		var o OfferRef
+		if err := r.Scan(&y, &id, &o.Location, &o.Ownership); err != nil {
+			return err
+		}
+		if out[y] == nil {
+			out[y] = map[string]OfferRef{}
+		}
+		out[y][id] = o
+		return nil
+	})
+	return out, err
+}
+
+// ShowsDemo reports whether the rows a reader sees include the illustrative demo data.
+func (s *Store) ShowsDemo(ctx context.Context, v View) (bool, error) {
+	var demo bool
+	err := s.db.QueryRowContext(ctx, query("demo_visible"), v.Draft).Scan(&demo)
+	if err != nil {
+		return false, fmt.Errorf("store: demo_visible: %w", err)
+	}
+	return demo, nil
+}
+
+// Batch is a loaded file.
+type Batch struct {
+	ID                        int64
+	Dataset, FileName, SHA256 string
+	Rows                      int
+	KeyValues, LoadedBy       string
+	LoadedAt                  time.Time
+	Status                    string
+	Published, Demo           bool
+}
+
+// Batches lists every batch, oldest first.
+func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+	var out []Batch
+	err := s.rows(ctx, "list_batches", nil, func(r *sql.Rows) error {
+		var b Batch
+		err := r.Scan(&b.ID, &b.Dataset, &b.FileName, &b.SHA256, &b.Rows, &b.KeyValues, &b.LoadedBy, &b.LoadedAt,
+			&b.Status, &b.Published, &b.Demo)
+		out = append(out, b)
+		return err
+	})
+	return out, err
+}

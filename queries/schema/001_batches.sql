@@ -1,0 +1,21 @@
+-- Batches: one per ingested file. Rows of every dataset table carry their batch id; a row replaced by a
+-- later batch keeps its data and gets replaced_by, so a batch can be restored.
+CREATE SEQUENCE IF NOT EXISTS batch_id_seq START 1;
+CREATE TABLE IF NOT EXISTS batches (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('batch_id_seq'),
+    dataset     VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    row_count   INTEGER NOT NULL,
+    key_values  VARCHAR NOT NULL,          -- the replacement key values the batch covers, for people
+    years       INTEGER[] NOT NULL,        -- years of its rows
+    loaded_by   VARCHAR NOT NULL,
+    loaded_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    status      VARCHAR NOT NULL DEFAULT 'active', -- active, partly_superseded, superseded
+    published   BOOLEAN NOT NULL DEFAULT false,    -- until editions exist: viewers see published batches
+    demo        BOOLEAN NOT NULL DEFAULT false     -- the illustrative demo data set
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);

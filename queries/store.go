@@ -1,0 +1,195 @@
+// Package queries is the only package with SQL: it owns the DuckDB file (schema, migrations, batches and
+// replacement, publishing) and answers the typed reads the analysis and the pages need.
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+//go:embed schema/*.sql sql/*.sql
+var sqlFS embed.FS
+
+// Options are the DuckDB settings; zero values take the defaults.
+type Options struct {
+	MemoryLimit string // e.g. "1GB"
+	Threads     int
+	TempDir     string // default: <db>.tmp next to the file
+}
+
+// Store owns the DuckDB handle. Writes (batches, publishing) are serialised by a mutex; reads run in
+// parallel.
+type Store struct {
+	db    *sql.DB
+	path  string
+	write sync.Mutex
+}
+
+// ErrLocked is returned by Open when another process holds the database file.
+var ErrLocked = errors.New("the database is in use by another Kapacitet process (is `kapacitet serve` running?)")
+
+// Open opens or creates the DuckDB file at path, applies the schema and refreshes the reference tables.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.MemoryLimit == "" {
+		opt.MemoryLimit = "1GB"
+	}
+	if opt.Threads <= 0 {
+		opt.Threads = 2
+	}
+	if opt.TempDir == "" {
+		opt.TempDir = path + ".tmp"
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	q.Set("memory_limit", opt.MemoryLimit)
+	q.Set("threads", fmt.Sprint(opt.Threads))
+	q.Set("temp_directory", opt.TempDir)
+	db, err := sql.Open("duckdb", path+"?"+q.Encode())
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		if strings.Contains(strings.ToLower(err.Error()), "could not set lock") {
+			return nil, fmt.Errorf("store: %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// migrate applies the embedded schema files in order, then the dataset tables generated from data/, then
+// the reference tables.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(sqlFS, "schema/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var stmts []string
+	for _, n := range names {
+		b, _ := sqlFS.ReadFile(n)
+		stmts = append(stmts, string(b))
+	}
+	stmts = append(stmts, datasetDDL()...)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("store: migrate: %w\n%s", err, st)
+		}
+	}
+	if err := loadReference(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// query returns the text of a named query file (sql/NAME.sql).
+func query(name string) string {
+	b, err := sqlFS.ReadFile("sql/" + name + ".sql")
+	if err != nil {
+		panic("queries: no query " + name) // names are constants in this package
+	}
+	return string(b)
+}
+
+func sqlType(k data.Kind) string {
+	switch k {
+	case data.KindYear, data.KindInt, data.KindMunicipality, data.KindScore:
+		return "INTEGER"
+	case data.KindDecimal:
+		return "DECIMAL(18,2)"
+	case data.KindBool:
+		return "BOOLEAN"
+	default:
+		return "VARCHAR"
+	}
+}
+
+// datasetDDL generates each dataset's table and its rows view from the definitions in data/. The view adds
+// draft_visible (current rows) and published_visible (rows of published batches not replaced by a
+// published batch).
+func datasetDDL() []string {
+	var out []string
+	for _, d := range data.Datasets {
+		var cols []string
+		for _, c := range d.AllColumns() {
+			cols = append(cols, fmt.Sprintf("    %s %s", c.Name, sqlType(c.Kind)))
+		}
+		out = append(out, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (
+    batch_id BIGINT NOT NULL,
+    line INTEGER NOT NULL,
+    replaced_by BIGINT,
+%s
+)`, d.Name, strings.Join(cols, ",\n")))
+		out = append(out, fmt.Sprintf(`CREATE OR REPLACE VIEW %[1]s_rows AS
+SELECT t.*,
+       t.replaced_by IS NULL AS draft_visible,
+       b.published AND (t.replaced_by IS NULL OR NOT coalesce(rb.published, false)) AS published_visible
+FROM %[1]s t
+JOIN batches b ON b.id = t.batch_id
+LEFT JOIN batches rb ON rb.id = t.replaced_by`, d.Name))
+	}
+	return out
+}
+
+// loadReference refreshes the reference tables from the catalogues in data/.
+func loadReference(ctx context.Context, tx *sql.Tx) error {
+	stmts := []string{
+		`CREATE OR REPLACE TABLE municipalities (code INTEGER PRIMARY KEY, name VARCHAR, region_code INTEGER, region_name VARCHAR)`,
+		`CREATE OR REPLACE TABLE target_groups (code VARCHAR PRIMARY KEY, name_da VARCHAR, name_en VARCHAR, position INTEGER)`,
+	}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("store: reference: %w", err)
+		}
+	}
+	for _, m := range data.Municipalities() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO municipalities VALUES ($1, $2, $3, $4)`, m.Code, m.Name, m.RegionCode, m.RegionName); err != nil {
+			return fmt.Errorf("store: reference: %w", err)
+		}
+	}
+	for i, g := range data.TargetGroups() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO target_groups VALUES ($1, $2, $3, $4)`, g.Code, g.NameDA, g.NameEN, i); err != nil {
+			return fmt.Errorf("store: reference: %w", err)
+		}
+	}
+	return nil
+}
