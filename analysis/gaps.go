@@ -128,6 +128,11 @@ func (cfg Config) Severity(s, d int64) string {
 // ordered by year, area, severity (worst first), target group and place type.
 func Gaps(in Input, cfg Config, lang string) []Finding {
 	supply, demand := withAll(in.Supply), withAll(in.Demand)
+	// a year with demand data but no line for a group is a year with demand 0 for it
+	demandYears := map[int]bool{}
+	for k := range demand {
+		demandYears[k.Year] = true
+	}
 	keys := map[Key]bool{}
 	for k := range supply {
 		keys[k] = true
@@ -151,7 +156,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			share := float64(d-s) / float64(d)
 			f.GapShare = &share
 		}
-		f.Trend = trend(demand, k, s, cfg)
+		f.Trend = trend(demand, demandYears, k, s, cfg)
 		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
 		}
@@ -222,16 +227,9 @@ func findingURL(k Key) string {
 
 // trend computes demand's change since the first year with demand data and since the year before, and a
 // least-squares forecast when enough years exist. Growing is decided exactly (rational arithmetic).
-func trend(demand map[Key]int64, k Key, supply int64, cfg Config) *Trend {
+func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, cfg Config) *Trend {
 	var years []int
-	for y := k.Year; ; y-- {
-		kk := k
-		kk.Year = y
-		v, ok := demand[kk]
-		if !ok {
-			break
-		}
-		_ = v
+	for y := k.Year; demandYears[y]; y-- {
 		years = append([]int{y}, years...)
 	}
 	if len(years) == 0 {

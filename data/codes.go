@@ -204,7 +204,8 @@ var (
 	municipalityVocab *Vocabulary
 )
 
-func init() {
+// buildVocabularies runs after the catalogues are read (reference.go's init).
+func buildVocabularies() {
 	targetGroupVocab = newVocabulary()
 	for _, g := range targetGroups {
 		targetGroupVocab.add(g.Code, g.NameDA, g.NameEN)

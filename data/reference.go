@@ -77,6 +77,7 @@ func init() {
 			Municipality: mustAtoi(r[0]), Year: mustAtoi(r[1]), Inhabitants: mustAtoi(r[2]), Source: r[3],
 		})
 	}
+	buildVocabularies()
 }
 
 // mustCSV reads an embedded reference CSV without its header. The files are part of the binary, so a broken

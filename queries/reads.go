@@ -36,17 +36,19 @@ func (s *Store) Years(ctx context.Context, v View) ([]int, error) {
 	var out []int
 	err := s.rows(ctx, "years", []any{v.Draft}, func(r *sql.Rows) error {
 		var y int
+		err := r.Scan(&y)
 		out = append(out, y)
-		return r.Scan(&out[len(out)-1])
+		return err
 	})
 	return out, err
 }
 
 // PlacesByLocation is places in a location municipality of one category.
 type PlacesByLocation struct {
-	Location int
-	Category string
-	Places   int64
+	Location  int
+	Category  string
+	Ownership string
+	Places    int64
 }
 
 // PlacesByLocation returns places by location municipality and category in year, for the region.
@@ -54,7 +56,7 @@ func (s *Store) PlacesByLocation(ctx context.Context, v View, year int) ([]Place
 	var out []PlacesByLocation
 	err := s.rows(ctx, "places_by_location", []any{year, data.RegionCode, v.Draft}, func(r *sql.Rows) error {
 		var p PlacesByLocation
-		err := r.Scan(&p.Location, &p.Category, &p.Places)
+		err := r.Scan(&p.Location, &p.Category, &p.Ownership, &p.Places)
 		out = append(out, p)
 		return err
 	})

@@ -82,9 +82,9 @@ var pinned = map[cell][2][5]int{
 	// shortage 2019-2020, closed by 2022
 	{"selvskade-boern", "doegn"}: {{22, 23, 27, 32, 33}, {28, 29, 29, 30, 31}},
 	// Kompasset is the region's only secure place; demand from the region's own municipalities
-	{"unge-sikret", "doegn"}: {{16, 16, 16, 16, 16}, {15, 15, 15, 16, 15}},
-	// rare: demand of 0-2 women a year
-	{"gravide-misbrug", "doegn"}: {{2, 2, 2, 2, 2}, {1, 0, 1, 1, 2}},
+	{"unge-sikret", "doegn"}: {{16, 16, 16, 16, 16}, {14, 15, 14, 15, 15}},
+	// rare: demand of 0-1 women a year
+	{"gravide-misbrug", "doegn"}: {{2, 2, 2, 2, 2}, {1, 1, 0, 1, 1}},
 }
 
 func yearIndex(y int) int { return y - 2019 }

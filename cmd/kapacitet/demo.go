@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/ingest"
+)
+
+var demoCmd = command{name: "demo", summary: "create or complete a database with the illustrative demo data and publish its years"}
+
+func init() {
+	demoCmd.run = runDemo
+	register(demoCmd)
+}
+
+func runDemo(e *env, args []string) error {
+	f := newFlags(e, demoCmd)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("demo takes no arguments")
+	}
+	st, err := f.open(e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, d := range data.Datasets {
+		content, name, err := data.DemoFile(d.Name)
+		if err != nil {
+			return err
+		}
+		res, err := ingest.File(e.ctx, st, d, name, content, ingest.Options{LoadedBy: "demo", Demo: true, Publish: true})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if res.Batch.Duplicate {
+			fmt.Fprintf(e.stdout, "%-11s already loaded (batch %d)\n", d.Name, res.Batch.ID)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%-11s %6d rows  batch %d\n", d.Name, res.Rows, res.Batch.ID)
+	}
+	fmt.Fprintf(e.stdout, "Demo data in %s, published. %s\n", f.db, data.DemoLabelEN)
+	return nil
+}

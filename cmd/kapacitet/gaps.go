@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/dashboards"
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+var gapsCmd = command{name: "gaps", summary: "print the findings of a year: gaps, growing demand, occupancy"}
+
+func init() {
+	gapsCmd.run = runGaps
+	register(gapsCmd)
+}
+
+func runGaps(e *env, args []string) error {
+	f := newFlags(e, gapsCmd)
+	year := f.Int("year", 0, "year (default: the latest with data)")
+	format := f.String("format", "text", "text, json or csv")
+	lang := f.String("lang", "da", "language of the sentences: da or en")
+	group := f.String("target-group", "", "only this target group (code)")
+	placeType := f.String("place-type", "", "only this place type: dag, doegn or alle")
+	severity := f.String("severity", "", "only this severity")
+	kind := f.String("kind", "", "only this kind of finding")
+	draft := f.Bool("draft", false, "include data that is not published")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("gaps takes no arguments")
+	}
+	if *format != "text" && *format != "json" && *format != "csv" {
+		return usagef("--format must be text, json or csv")
+	}
+	if *lang != "da" && *lang != "en" {
+		return usagef("--lang must be da or en")
+	}
+	if *group != "" {
+		if _, ok := data.TargetGroupByCode(*group); !ok {
+			return usagef("unknown target group %q", *group)
+		}
+	}
+	cfg, err := f.analysisConfig()
+	if err != nil {
+		return err
+	}
+	st, err := f.open(e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v := queries.View{Draft: *draft}
+	if *year == 0 {
+		years, err := st.Years(e.ctx, v)
+		if err != nil {
+			return err
+		}
+		if len(years) == 0 {
+			return fmt.Errorf("no data: load and publish data first (or use --draft)")
+		}
+		*year = years[len(years)-1]
+	}
+	all, err := dashboards.Findings(e.ctx, st, v, cfg, *lang)
+	if err != nil {
+		return err
+	}
+	items := []analysis.Finding{}
+	for _, x := range all {
+		if x.Year == *year && (*group == "" || x.TargetGroup == *group) && (*placeType == "" || x.PlaceType == *placeType) &&
+			(*severity == "" || x.Severity == *severity) && (*kind == "" || x.Kind == *kind) {
+			items = append(items, x)
+		}
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"items": items})
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write([]string{"id", "kind", "severity", "year", "target_group", "area", "place_type", "supply", "demand", "gap", "sentence"})
+		for _, x := range items {
+			w.Write([]string{x.ID, x.Kind, x.Severity, strconv.Itoa(x.Year), x.TargetGroup, strconv.Itoa(x.Area), x.PlaceType,
+				strconv.FormatInt(x.Supply, 10), strconv.FormatInt(x.Demand, 10), strconv.FormatInt(x.Gap, 10), x.Sentence})
+		}
+		w.Flush()
+		return w.Error()
+	default:
+		for _, x := range items {
+			fmt.Fprintf(e.stdout, "%-17s %-15s %s\n", x.Severity, x.Kind, x.Sentence)
+		}
+		return nil
+	}
+}

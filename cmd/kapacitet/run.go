@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/ingest"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
+// env is what a command gets: its arguments, environment and streams.
+type env struct {
+	ctx            context.Context
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(e *env, args []string) error
+}
+
+var commands []command
+
+func register(c command) { commands = append(commands, c) }
+
+// usageError is a wrong command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// exitCode maps an error to the exit codes of PRODUCT.md: 0 ok, 1 failure, 2 usage, 3 invalid input.
+func exitCode(err error) int {
+	var ue usageError
+	var ie *ingest.InvalidError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	case errors.As(err, &ie):
+		return 3
+	default:
+		return 1
+	}
+}
+
+// run is the whole program: main only calls it, so tests run the CLI in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		printHelp(stdout)
+		return usagef("no command given")
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "--help":
+		if len(args) > 1 {
+			return run(ctx, []string{args[1], "--help"}, getenv, stdin, stdout, stderr)
+		}
+		printHelp(stdout)
+		return nil
+	case "version", "--version":
+		fmt.Fprintln(stdout, "kapacitet", version)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(e, args[1:])
+		}
+	}
+	return usagef("unknown command %q; `kapacitet help` lists the commands", name)
+}
+
+func printHelp(w io.Writer) {
+	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
+	fmt.Fprintln(w, "kapacitet: supply and demand of specialised social places in North Jutland")
+	fmt.Fprintln(w, "\nUsage: kapacitet COMMAND [flags] [arguments]   (flags may come before or after arguments)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-10s %s\n  %-10s %s\n", "help", "this list; `kapacitet help COMMAND` or COMMAND --help for one", "version", "print the version")
+	fmt.Fprintln(w, "\nCommon flags: --db FILE (default kapacitet.duckdb, or KAPACITET_DB), --config FILE (analysis thresholds, JSON).")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input.")
+}
+
+// flags is a command's flag set with the common flags.
+type flags struct {
+	*flag.FlagSet
+	db, config string
+	cmd        command
+}
+
+func newFlags(e *env, c command) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet(c.name, flag.ContinueOnError), cmd: c}
+	f.SetOutput(e.stderr)
+	def := e.getenv("KAPACITET_DB")
+	if def == "" {
+		def = "kapacitet.duckdb"
+	}
+	f.StringVar(&f.db, "db", def, "database file (KAPACITET_DB)")
+	f.StringVar(&f.config, "config", e.getenv("KAPACITET_CONFIG"), "analysis configuration file, JSON (KAPACITET_CONFIG)")
+	f.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: kapacitet %s [flags] %s\n%s\n\nFlags:\n", c.name, c.args, c.summary)
+		f.PrintDefaults()
+	}
+	return f
+}
+
+// parse reads flags that may come before or after the positional arguments.
+func (f *flags) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := f.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (f *flags) open(e *env) (*queries.Store, error) {
+	return queries.Open(e.ctx, f.db, queries.Options{
+		MemoryLimit: e.getenv("KAPACITET_MEMORY_LIMIT"),
+		TempDir:     e.getenv("KAPACITET_TEMP_DIR"),
+	})
+}
+
+func (f *flags) analysisConfig() (analysis.Config, error) {
+	if f.config == "" {
+		return analysis.DefaultConfig(), nil
+	}
+	b, err := os.ReadFile(f.config)
+	if err != nil {
+		return analysis.Config{}, err
+	}
+	return analysis.ParseConfig(b)
+}
+
+func logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

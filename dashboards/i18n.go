@@ -1,0 +1,89 @@
+package dashboards
+
+import (
+	"html/template"
+
+	"github.com/kapacitet/kapacitet/analysis"
+)
+
+// texts are the words of the pages, Danish first; English via ?lang=en.
+var texts = map[string]map[string]string{
+	"da": {
+		"title":                 "Kapacitet – udbud og efterspørgsel i Nordjylland",
+		"brand":                 "Kapacitet",
+		"subtitle":              "Det specialiserede social- og specialundervisningsområde · Nordjysk Socialaftale",
+		"overview":              "Overblik",
+		"year":                  "År",
+		"heading":               "Pladser og behov i Nordjylland",
+		"places_by_loc":         "Dag- og døgnpladser fordelt pr. beliggenhedskommune",
+		"municipality":          "Beliggenhedskommune",
+		"total":                 "I alt",
+		"agreement_of":          "heraf %s kommunale og %s regionale",
+		"agreement_share":       "Andel Socialaftale-pladser",
+		"findings":              "Fund",
+		"balance_list":          "Målgrupper i balance",
+		"no_findings":           "Ingen fund for det valgte filter.",
+		"filter":                "Filter",
+		"clear_filter":          "Vis alle fund",
+		"source":                "Kilde: kommunernes og regionens indberetninger til afdækningen af udbud og efterspørgsel, indlæst i Kapacitet.",
+		"as_of":                 "Opgjort pr.",
+		"no_data":               "Der er endnu ingen offentliggjorte data. Indlæs data og offentliggør et år (se README).",
+		"chart_fallback":        "Diagrammet kræver JavaScript; tallene står i tabellen.",
+		"lang_switch":           "English",
+		"lang_href":             "en",
+		"draft":                 "Kladde: siden viser også data, der ikke er offentliggjort.",
+		"sev_critical_shortage": "Kritisk mangel",
+		"sev_shortage":          "Mangel",
+		"sev_balance":           "Balance",
+		"sev_surplus":           "Overskud",
+		"sev_info":              "Info",
+		"sev_warning":           "Advarsel",
+		"sev_critical":          "Kritisk",
+		"summary":               "I %d var der %s pladser i Nordjylland; %s (%s) var Socialaftale-pladser.",
+	},
+	"en": {
+		"title":                 "Kapacitet – supply and demand in North Jutland",
+		"brand":                 "Kapacitet",
+		"subtitle":              "Specialised social and special-education services · Nordjysk Socialaftale",
+		"overview":              "Overview",
+		"year":                  "Year",
+		"heading":               "Places and needs in North Jutland",
+		"places_by_loc":         "Day and residential places by location municipality",
+		"municipality":          "Location municipality",
+		"total":                 "Total",
+		"agreement_of":          "of which %s municipal and %s regional",
+		"agreement_share":       "Share of agreement places",
+		"findings":              "Findings",
+		"balance_list":          "Target groups in balance",
+		"no_findings":           "No findings for this filter.",
+		"filter":                "Filter",
+		"clear_filter":          "Show all findings",
+		"source":                "Source: the municipalities' and the region's returns to the supply and demand mapping, loaded into Kapacitet.",
+		"as_of":                 "As of",
+		"no_data":               "No published data yet. Load data and publish a year (see README).",
+		"chart_fallback":        "The chart needs JavaScript; the numbers are in the table.",
+		"lang_switch":           "Dansk",
+		"lang_href":             "da",
+		"draft":                 "Draft: this page also shows data that is not published.",
+		"sev_critical_shortage": "Critical shortage",
+		"sev_shortage":          "Shortage",
+		"sev_balance":           "Balance",
+		"sev_surplus":           "Surplus",
+		"sev_info":              "Info",
+		"sev_warning":           "Warning",
+		"sev_critical":          "Critical",
+		"summary":               "In %d there were %s places in North Jutland; %s (%s) were agreement places.",
+	},
+}
+
+func lang(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "da"
+}
+
+var templateFuncs = template.FuncMap{
+	"num": func(n int64, lang string) string { return analysis.FormatInt(n, lang) },
+	"t":   func(lang, key string) string { return texts[lang][key] },
+}

@@ -1,0 +1,286 @@
+package dashboards
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// request holds the common query parameters of pages and API, validated.
+type request struct {
+	Lang        string
+	Year        int // 0: the latest
+	TargetGroup string
+	PlaceType   string
+	Kind        string
+	Offer       string
+	View        queries.View
+}
+
+// parseRequest reads and validates the shared query parameters. Drafts are not served over HTTP until
+// analyst access exists.
+func parseRequest(c *echo.Context) (request, error) {
+	r := request{Lang: lang(c.QueryParam("lang")), TargetGroup: c.QueryParam("target_group"),
+		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Offer: c.QueryParam("offer")}
+	if y := c.QueryParam("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1990 || n > 2100 {
+			return r, badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", y)}
+		}
+		r.Year = n
+	}
+	if r.TargetGroup != "" {
+		if _, ok := data.TargetGroupByCode(r.TargetGroup); !ok {
+			return r, badRequest{fmt.Sprintf("Ukendt målgruppe %q. (Unknown target group.)", r.TargetGroup)}
+		}
+	}
+	if r.PlaceType != "" {
+		if _, ok := data.CodeByCode(data.PlaceTypes, r.PlaceType); !ok {
+			return r, badRequest{fmt.Sprintf("Ukendt pladstype %q: brug dag, doegn eller alle. (Unknown place type.)", r.PlaceType)}
+		}
+	}
+	if d := c.QueryParam("draft"); d == "true" || d == "1" {
+		return r, echo.NewHTTPError(http.StatusForbidden, "Kladder kræver analytikeradgang. (Drafts need analyst access.)")
+	}
+	return r, nil
+}
+
+// resolveYear picks the requested year, or the latest with data.
+func resolveYear(r *request, years []int) error {
+	if len(years) == 0 {
+		return nil
+	}
+	if r.Year == 0 {
+		r.Year = years[len(years)-1]
+		return nil
+	}
+	for _, y := range years {
+		if y == r.Year {
+			return nil
+		}
+	}
+	return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ingen data for %d. (No data for that year.)", r.Year))
+}
+
+type locationRow struct {
+	Code                           int
+	Name                           string
+	Kommunal, Privat, Socialaftale int64
+	Total                          int64
+}
+
+type findingView struct {
+	analysis.Finding
+	SeverityLabel string
+}
+
+type overviewPage struct {
+	Lang, Title, Path  string
+	T                  map[string]string
+	Year               int
+	Years              []int
+	Demo               bool
+	DemoLabel          string
+	Rows               []locationRow
+	Totals             locationRow
+	AgreementMunicipal int64
+	AgreementRegional  int64
+	AgreementShare     string
+	Summary            string
+	AgreementOf        string
+	CategoryNames      []string
+	Chart              template.JS
+	Findings           []findingView
+	Balance            []findingView
+	Filtered           bool
+	AsOf               string
+	Empty              bool
+}
+
+func (s *Server) overview(c *echo.Context) error {
+	r, err := parseRequest(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	years, err := s.Store.Years(ctx, r.View)
+	if err != nil {
+		return err
+	}
+	if err := resolveYear(&r, years); err != nil {
+		return err
+	}
+	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Years: years, Path: "/"}
+	p.Title = p.T["title"]
+	if len(years) == 0 {
+		p.Empty = true
+		return s.render(c, "overview.html", p)
+	}
+	if p.Demo, err = s.Store.ShowsDemo(ctx, r.View); err != nil {
+		return err
+	}
+	p.DemoLabel = data.DemoLabelDA
+	if r.Lang == "en" {
+		p.DemoLabel = data.DemoLabelEN
+	}
+	places, err := s.Store.PlacesByLocation(ctx, r.View, r.Year)
+	if err != nil {
+		return err
+	}
+	s.fillPlaces(&p, places)
+	findings, err := Findings(ctx, s.Store, r.View, s.Analysis, r.Lang)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if f.Year != r.Year || !matches(f, r) {
+			continue
+		}
+		v := findingView{Finding: f, SeverityLabel: p.T["sev_"+f.Severity]}
+		switch {
+		case f.Kind == analysis.KindGap && f.Severity == analysis.Balance:
+			if f.PlaceType != data.PlaceTypeAll.Code || r.PlaceType == data.PlaceTypeAll.Code {
+				p.Balance = append(p.Balance, v)
+			}
+		case f.PlaceType == data.PlaceTypeAll.Code && f.Kind == analysis.KindGap && r.PlaceType == "":
+			// the sum of day and residential places is shown when asked for
+		default:
+			p.Findings = append(p.Findings, v)
+		}
+	}
+	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Offer != ""
+	batches, err := s.Store.Batches(ctx)
+	if err != nil {
+		return err
+	}
+	var asOf time.Time
+	for _, b := range batches {
+		if (b.Published || r.View.Draft) && b.LoadedAt.After(asOf) {
+			asOf = b.LoadedAt
+		}
+	}
+	if !asOf.IsZero() {
+		p.AsOf = asOf.Format("02-01-2006")
+	}
+	return s.render(c, "overview.html", p)
+}
+
+func matches(f analysis.Finding, r request) bool {
+	return (r.TargetGroup == "" || f.TargetGroup == r.TargetGroup) &&
+		(r.PlaceType == "" || f.PlaceType == r.PlaceType) &&
+		(r.Kind == "" || f.Kind == r.Kind) &&
+		(r.Offer == "" || (f.Offer != nil && f.Offer.ID == r.Offer))
+}
+
+// fillPlaces builds the table, the totals, the sentence and the chart of places by location municipality.
+func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) {
+	byCode := map[int]*locationRow{}
+	for _, m := range data.RegionMunicipalities(data.RegionCode) {
+		p.Rows = append(p.Rows, locationRow{Code: m.Code, Name: m.Name})
+	}
+	for i := range p.Rows {
+		byCode[p.Rows[i].Code] = &p.Rows[i]
+	}
+	for _, pl := range places {
+		row := byCode[pl.Location]
+		if row == nil {
+			continue
+		}
+		switch pl.Category {
+		case "kommunal":
+			row.Kommunal += pl.Places
+		case "privat":
+			row.Privat += pl.Places
+		case "socialaftale":
+			row.Socialaftale += pl.Places
+			if pl.Ownership == "regional" {
+				p.AgreementRegional += pl.Places
+			} else {
+				p.AgreementMunicipal += pl.Places
+			}
+		}
+		row.Total += pl.Places
+	}
+	p.Totals.Name = p.T["total"]
+	var names []string
+	var kom, pri, soc []int64
+	for _, r := range p.Rows {
+		p.Totals.Kommunal += r.Kommunal
+		p.Totals.Privat += r.Privat
+		p.Totals.Socialaftale += r.Socialaftale
+		p.Totals.Total += r.Total
+		names = append(names, r.Name)
+		kom, pri, soc = append(kom, r.Kommunal), append(pri, r.Privat), append(soc, r.Socialaftale)
+	}
+	for _, c := range data.Categories {
+		p.CategoryNames = append(p.CategoryNames, c.Name(p.Lang))
+	}
+	n := func(v int64) string { return analysis.FormatInt(v, p.Lang) }
+	if p.Totals.Total > 0 {
+		p.AgreementShare = analysis.PctOneDecimal(p.Totals.Socialaftale, p.Totals.Total, p.Lang)
+		p.Summary = fmt.Sprintf(p.T["summary"], p.Year, n(p.Totals.Total), n(p.Totals.Socialaftale),
+			analysis.PctWhole(p.Totals.Socialaftale, p.Totals.Total, p.Lang))
+	}
+	p.AgreementOf = fmt.Sprintf(p.T["agreement_of"], n(p.AgreementMunicipal), n(p.AgreementRegional))
+	chart, err := stackedBar(names, []chartSeries{
+		{Name: p.CategoryNames[0], Values: kom}, {Name: p.CategoryNames[1], Values: pri}, {Name: p.CategoryNames[2], Values: soc},
+	}, []string{"#1f5f8b", "#8fb8d8", "#d9822b"})
+	if err != nil {
+		s.Logger.Error("chart", "error", err)
+	}
+	p.Chart = chart
+}
+
+// render executes a page template into a buffer first, so a template error becomes a clean 500.
+func (s *Server) render(c *echo.Context, name string, page any) error {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, page); err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+func (s *Server) apiFindings(c *echo.Context) error {
+	r, err := parseRequest(c)
+	if err != nil {
+		return err
+	}
+	findings, err := Findings(c.Request().Context(), s.Store, r.View, s.Analysis, r.Lang)
+	if err != nil {
+		return err
+	}
+	items := []analysis.Finding{}
+	for _, f := range findings {
+		if (r.Year == 0 || f.Year == r.Year) && matches(f, r) {
+			items = append(items, f)
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) ready(c *echo.Context) error {
+	if _, err := s.Store.Years(c.Request().Context(), queries.View{}); err != nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "database not ready")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+var staticHandler = echo.StaticDirectoryHandler(StaticFS(), false)
+
+func (s *Server) static(c *echo.Context) error {
+	p := c.Param("*")
+	if p == "" || p[len(p)-1] == '/' {
+		return echo.ErrNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return staticHandler(c)
+}

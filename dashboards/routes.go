@@ -1,0 +1,17 @@
+package dashboards
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v5"
+)
+
+// routes lists every route in one place.
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/", s.overview)
+	e.GET("/api/v1/findings", s.apiFindings)
+	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.ready)
+	e.GET("/static/*", s.static)
+}

@@ -1,0 +1,140 @@
+// Package dashboards is the echo server: the pages (chart + table + sentence, Danish first), the JSON API
+// and health endpoints, with security headers on every response.
+package dashboards
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps are what the server needs.
+type Deps struct {
+	Store    *queries.Store
+	Analysis analysis.Config
+	Logger   *slog.Logger
+	Version  string
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Deps
+	pages *template.Template
+	echo  *echo.Echo
+}
+
+// NewServer builds the HTTP handler with every route of routes.go.
+func NewServer(d Deps) (http.Handler, error) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	t, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, pages: t}
+	s.echo = echo.NewWithConfig(echo.Config{
+		Logger:           d.Logger,
+		HTTPErrorHandler: s.handleError,
+		Router:           echo.NewRouter(echo.RouterConfig{AutoHandleHEAD: true}),
+	})
+	s.echo.Use(securityHeaders, s.logRequests)
+	s.routes()
+	return s.echo, nil
+}
+
+// StaticFS is the embedded static folder (css, charts.js, vendor/echarts.min.js when built with make).
+func StaticFS() fs.FS {
+	sub, _ := fs.Sub(staticFS, "static")
+	return sub
+}
+
+// securityHeaders sets the headers every response carries. No inline script anywhere, so scripts come
+// only from this host.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c *echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c *echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		s.Logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path, "duration", time.Since(start), "error", err)
+		return err
+	}
+}
+
+// apiError is the JSON error body: {"error": {"code", "message", "details"}}.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details any    `json:"details,omitempty"`
+	} `json:"error"`
+}
+
+// badRequest is an error a handler returns for invalid parameters; its message is safe to show.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// handleError maps every error to a status in one place: JSON under /api/, a plain page elsewhere. Internal
+// errors are logged and never shown.
+func (s *Server) handleError(c *echo.Context, err error) {
+	if r, _ := echo.UnwrapResponse(c.Response()); r != nil && r.Committed {
+		return
+	}
+	code, msg, slug := http.StatusInternalServerError, "Der opstod en intern fejl. (An internal error occurred.)", "internal"
+	var br badRequest
+	var sc echo.HTTPStatusCoder
+	switch {
+	case errors.As(err, &br):
+		code, msg, slug = http.StatusBadRequest, br.msg, "invalid"
+	case errors.As(err, &sc) && sc.StatusCode() != 0:
+		code = sc.StatusCode()
+		msg, slug = http.StatusText(code), strings.ReplaceAll(strings.ToLower(http.StatusText(code)), " ", "_")
+		if code == http.StatusNotFound {
+			msg = "Siden findes ikke. (Not found.)"
+		}
+	}
+	if code >= 500 {
+		s.Logger.Error("request failed", "path", c.Request().URL.Path, "error", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(code)
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		var body apiError
+		body.Error.Code, body.Error.Message = slug, msg
+		_ = c.JSON(code, body)
+		return
+	}
+	_ = c.HTML(code, "<!doctype html><html lang=\"da\"><meta charset=\"utf-8\"><title>Kapacitet</title><link rel=\"stylesheet\" href=\"/static/style.css\"><main><h1>"+
+		template.HTMLEscapeString(http.StatusText(code))+"</h1><p>"+template.HTMLEscapeString(msg)+"</p><p><a href=\"/\">Til forsiden</a></p></main></html>")
+}

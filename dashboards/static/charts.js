@@ -1,0 +1,35 @@
+// Kapacitet charts: draws every element with data-chart from the JSON option block it names. The server
+// builds the options (go-echarts); this file adds what JSON cannot carry: Danish number formats, aria and
+// resizing. No inline script anywhere, so the page's CSP can be script-src 'self'.
+(function () {
+  'use strict';
+  var lang = document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK';
+  var fmt = new Intl.NumberFormat(lang);
+  function format(v) { return typeof v === 'number' ? fmt.format(v) : v; }
+
+  function draw(el) {
+    var src = document.getElementById(el.getAttribute('data-chart'));
+    if (!src || !window.echarts) { return; }
+    var option;
+    try { option = JSON.parse(src.textContent); } catch (e) { return; }
+    option.aria = Object.assign({ enabled: true }, option.aria || {});
+    option.tooltip = Object.assign({}, option.tooltip || {}, { valueFormatter: format, renderMode: 'richText' });
+    [].concat(option.yAxis || []).forEach(function (ax) {
+      ax.axisLabel = Object.assign({}, ax.axisLabel || {}, { formatter: format });
+    });
+    el.innerHTML = '';
+    var chart = window.echarts.init(el, null, { renderer: 'canvas' });
+    chart.setOption(option);
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+
+  function init() {
+    var els = document.querySelectorAll('[data-chart]');
+    for (var i = 0; i < els.length; i++) { draw(els[i]); }
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
