@@ -10,7 +10,7 @@ type offer struct {
 	legal              string
 	group              string
 	extraGroups        []string
-	dag, doegn         int // places in 2022; other years via change
+	dag, doegn         int            // places in 2022; other years via change
 	change             map[int][2]int // year -> (dag, doegn) override
 	enhanced           []int          // years under enhanced cooperation
 	secure, national   bool
