@@ -170,6 +170,7 @@ func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, p
 					problems = append(problems, Problem{Line: 1, Column: cell, DA: fmt.Sprintf("kolonnen %s findes to gange", c.Name), EN: fmt.Sprintf("column %s appears twice", c.Name)})
 				}
 				idx[i] = h
+				break
 			}
 		}
 		if !found && strings.TrimSpace(cell) != "" {

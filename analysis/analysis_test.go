@@ -1,0 +1,225 @@
+package analysis
+
+import (
+	"math"
+	"testing"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+func TestSeverityThresholds(t *testing.T) {
+	cfg := DefaultConfig()
+	for _, tc := range []struct {
+		s, d int64
+		want string
+	}{
+		{0, 0, ""},
+		{57, 60, Shortage},          // gap 3 = 5 % of 60: inclusive
+		{58, 60, Balance},           // gap 2 < 3
+		{97, 100, Balance},          // gap 3 < 5 % of 100
+		{95, 100, Shortage},         // gap 5 = 5 %
+		{85, 100, CriticalShortage}, // gap 15 = 15 %
+		{86, 100, Shortage},         // gap 14 < 15 %
+		{17, 20, CriticalShortage},  // gap 3 = 15 % of 20
+		{115, 100, Surplus},         // surplus 15 = 15 %
+		{114, 100, Balance},         // surplus 14 < 15 %
+		{3, 0, Surplus},             // no demand, 3 places
+		{2, 0, Balance},             // no demand, 2 places
+		{0, 2, Balance},             // gap 2 < 3
+		{0, 3, CriticalShortage},
+		{371, 412, Shortage},
+	} {
+		if got := cfg.Severity(tc.s, tc.d); got != tc.want {
+			t.Errorf("Severity(S=%d, D=%d) = %q, want %q", tc.s, tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{FormatInt(4876, "da"), "4.876"},
+		{FormatInt(10449, "en"), "10,449"},
+		{FormatInt(1234567, "da"), "1.234.567"},
+		{FormatInt(-1234, "da"), "-1.234"},
+		{FormatInt(999, "da"), "999"},
+		{PctWhole(41, 412, "da"), "10 %"}, // 9,95 % rounds up
+		{PctWhole(51, 361, "da"), "14 %"},
+		{PctWhole(1, 8, "en"), "13%"}, // 12,5 % rounds half up
+		{PctOneDecimal(2421, 10449, "da"), "23,2 %"},
+		{PctOneDecimal(21, 200, "en"), "10.5%"},
+		{FormatHundredths(1690, "da"), "16,9"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// autismInput is the demo's region-level autism figures, typed in by hand from PRODUCT.md and the issue.
+func autismInput() Input {
+	in := Input{Supply: map[Key]int64{}, Demand: map[Key]int64{}, Survey: map[SurveyKey]SurveyCount{}}
+	supply := []int64{352, 358, 362, 364, 371}
+	demand := []int64{361, 368, 379, 396, 412}
+	for i, y := range []int{2019, 2020, 2021, 2022, 2023} {
+		k := Key{Year: y, Area: data.RegionCode, TargetGroup: "autisme-boern", PlaceType: "doegn"}
+		in.Supply[k], in.Demand[k] = supply[i], demand[i]
+	}
+	in.Survey[SurveyKey{2023, data.RegionCode, "autisme-boern"}] = SurveyCount{Low: 7, Scored: 11}
+	return in
+}
+
+func find(fs []Finding, id string) *Finding {
+	for i := range fs {
+		if fs[i].ID == id {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+func TestAutismSentence(t *testing.T) {
+	fs := Gaps(autismInput(), DefaultConfig(), "da")
+	f := find(fs, "gap-2023-1081-autisme-boern-doegn")
+	if f == nil {
+		t.Fatal("no 2023 autism finding")
+	}
+	want := "Børn og unge med autisme: efterspørgslen på 412 døgnpladser overstiger udbuddet på 371 med 41 pladser (10 %) i 2023. " +
+		"Efterspørgslen er steget 14 % siden 2019, og 7 af 11 kommuner vurderer, at udbuddet kun i ringe grad dækker behovet."
+	if f.Sentence != want {
+		t.Errorf("sentence:\n got %s\nwant %s", f.Sentence, want)
+	}
+	if f.Severity != Shortage || f.Gap != 41 || f.GapShare == nil || math.Abs(*f.GapShare-41.0/412) > 1e-12 {
+		t.Errorf("finding: %+v", f)
+	}
+	if f.URL != "/?place_type=doegn&target_group=autisme-boern&year=2023" {
+		t.Errorf("url: %s", f.URL)
+	}
+	en := find(Gaps(autismInput(), DefaultConfig(), "en"), "gap-2023-1081-autisme-boern-doegn")
+	wantEN := "Children and young people with autism: demand for 412 residential places exceeds supply of 371 by 41 places (10%) in 2023. " +
+		"Demand has risen 14% since 2019, and 7 of 11 municipalities consider that supply meets the need only poorly."
+	if en.Sentence != wantEN {
+		t.Errorf("english:\n got %s\nwant %s", en.Sentence, wantEN)
+	}
+	// the "alle" level exists and equals the residential figures here (no day places)
+	if a := find(fs, "gap-2023-1081-autisme-boern-alle"); a == nil || a.Supply != 371 || a.Demand != 412 {
+		t.Errorf("alle: %+v", a)
+	}
+}
+
+func TestForecastAndGrowing(t *testing.T) {
+	fs := Gaps(autismInput(), DefaultConfig(), "da")
+	f := find(fs, "gap-2023-1081-autisme-boern-doegn")
+	// least squares by hand: x = -2..2 around 2021, mean 383.2; slope = Σxy/Σx² = (−722−368+0+396+824)/10 = 13
+	// 2024: 383.2 + 3·13 = 422.2; 2025: 435.2. Residuals: 361−357.2=3.8, 368−370.2=−2.2, 379−383.2=−4.2,
+	// 396−396.2=−0.2, 412−409.2=2.8; SSR = 14.44+4.84+17.64+0.04+7.84 = 44.8; sd = √(44.8/3)
+	if f.Trend == nil || len(f.Trend.Forecast) != 2 {
+		t.Fatalf("trend: %+v", f.Trend)
+	}
+	if got := f.Trend.Forecast[0].Value; math.Abs(got-422.2) > 1e-9 {
+		t.Errorf("forecast 2024: got %v, want 422.2", got)
+	}
+	if got := f.Trend.Forecast[1].Value; math.Abs(got-435.2) > 1e-9 {
+		t.Errorf("forecast 2025: got %v, want 435.2", got)
+	}
+	if want := math.Sqrt(44.8 / 3); math.Abs(f.Trend.Band-want) > 1e-9 {
+		t.Errorf("band: got %v, want %v", f.Trend.Band, want)
+	}
+	if !f.Trend.Growing || find(fs, "growing-2023-1081-autisme-boern-doegn") == nil {
+		t.Error("growing finding missing")
+	}
+	// with two years only: no forecast, and the sentence says so
+	in := autismInput()
+	for k := range in.Demand {
+		if k.Year < 2022 {
+			delete(in.Demand, k)
+			delete(in.Supply, k)
+		}
+	}
+	f2 := find(Gaps(in, DefaultConfig(), "da"), "gap-2023-1081-autisme-boern-doegn")
+	if f2.Trend.Forecast != nil || f2.Trend.Growing {
+		t.Errorf("two years: %+v", f2.Trend)
+	}
+	if want := "Der er kun data for 2 år, så der laves ingen prognose."; f2.Sentence[len(f2.Sentence)-len(want):] != want {
+		t.Errorf("two years sentence: %s", f2.Sentence)
+	}
+}
+
+func TestGrowingIsExact(t *testing.T) {
+	// demand 10, 11, 12 → forecast 13 and 14 exactly; supply 14 is not exceeded, supply 13 is
+	for _, tc := range []struct {
+		supply int64
+		want   bool
+	}{{14, false}, {13, true}} {
+		in := Input{Supply: map[Key]int64{}, Demand: map[Key]int64{}}
+		for i, y := range []int{2021, 2022, 2023} {
+			k := Key{Year: y, Area: 1081, TargetGroup: "misbrug", PlaceType: "dag"}
+			in.Demand[k] = int64(10 + i)
+			in.Supply[k] = tc.supply
+		}
+		f := find(Gaps(in, DefaultConfig(), "da"), "gap-2023-1081-misbrug-dag")
+		if f.Trend.Growing != tc.want {
+			t.Errorf("supply %d: growing %v, want %v", tc.supply, f.Trend.Growing, tc.want)
+		}
+	}
+}
+
+func TestMissingYearCountsAsZeroDemand(t *testing.T) {
+	in := Input{Supply: map[Key]int64{}, Demand: map[Key]int64{}}
+	in.Demand[Key{2021, 1081, "misbrug", "dag"}] = 100
+	in.Demand[Key{2022, 1081, "misbrug", "dag"}] = 100 // another group: marks 2022 as a year with demand data
+	in.Demand[Key{2022, 1081, "gravide-misbrug", "doegn"}] = 1
+	in.Demand[Key{2023, 1081, "gravide-misbrug", "doegn"}] = 2
+	in.Demand[Key{2021, 1081, "gravide-misbrug", "doegn"}] = 0
+	f := find(Gaps(in, DefaultConfig(), "da"), "gap-2023-1081-gravide-misbrug-doegn")
+	if f == nil || f.Trend.FirstYear != 2021 || f.Trend.Years != 3 {
+		t.Fatalf("trend: %+v", f)
+	}
+}
+
+func TestOccupancy(t *testing.T) {
+	kvisten := func(y int, occ data.Hundredths) OfferYear {
+		return OfferYear{Year: y, OfferID: "1", Name: "Tilbud A", Location: 851, TargetGroup: "boern-sygepleje",
+			Places: 12, Occupied: occ, HasOccupied: true, Budgeted: 9500, Enhanced: true}
+	}
+	offers := []OfferYear{
+		kvisten(2020, 1050), // 87,5 %
+		kvisten(2019, 1030), // 85,8 %
+		kvisten(2021, 1080), // exactly 90 %: not more than 5 points below 95 %
+		{Year: 2022, OfferID: "2", Name: "Sikret B", Location: 810, Places: 16, Occupied: 1690, HasOccupied: true, Secure: true},
+		{Year: 2023, OfferID: "2", Name: "Sikret B", Location: 810, Places: 16, Occupied: 1600, HasOccupied: true, Secure: true}, // 100 %: not above
+	}
+	fs := Occupancy(offers, DefaultConfig(), "da")
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.ID)
+	}
+	for _, id := range []string{"at_risk-2019-1", "at_risk-2020-1", "emergency_track-2020-1", "over_occupancy-2022-2"} {
+		if find(fs, id) == nil {
+			t.Errorf("missing %s in %v", id, ids)
+		}
+	}
+	if len(fs) != 4 {
+		t.Errorf("findings: got %v, want 4", ids)
+	}
+	want := "Sikret B: belægningen var 106 % i 2022 (16,9 helårspladser på 16 pladser), altså overbelægning."
+	if f := find(fs, "over_occupancy-2022-2"); f == nil || f.Sentence != want || f.Severity != Critical {
+		t.Errorf("over-occupancy: %+v", f)
+	}
+	want = "Tilbud A: belægningen har været mere end 5 procentpoint under den forudsatte belægning på 95 % to år i træk (2019: 86 %; 2020: 88 %). Tilbuddet er kandidat til nødsporet."
+	if f := find(fs, "emergency_track-2020-1"); f == nil || f.Sentence != want {
+		t.Errorf("emergency track: %+v", f)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"shortage_pct": 6}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ShortagePct != 6 || c.CriticalPct != 15 || c.MinGap != 3 {
+		t.Errorf("config: %+v", c)
+	}
+	if _, err := ParseConfig([]byte(`{"shortage_pct": 20}`)); err == nil {
+		t.Error("shortage above critical accepted")
+	}
+}

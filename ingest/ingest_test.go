@@ -1,0 +1,227 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+func mustOpen(t *testing.T) *queries.Store {
+	t.Helper()
+	st, err := queries.Open(context.Background(), filepath.Join(t.TempDir(), "k.duckdb"), queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func dataset(t *testing.T, name string) *data.Dataset {
+	d, ok := data.DatasetByName(name)
+	if !ok {
+		t.Fatal(name)
+	}
+	return d
+}
+
+func TestValues(t *testing.T) {
+	capacity := dataset(t, "capacity")
+	col := func(name string) data.Column { c, _ := capacity.Column(name); return c }
+	for _, tc := range []struct {
+		col  string
+		in   string
+		want any
+	}{
+		{"year", "2023", int64(2023)},
+		{"places", "1.234", int64(1234)},
+		{"places", " 12 ", int64(12)},
+		{"occupied", "16,9", data.Hundredths(1690)},
+		{"occupied", "16.9", data.Hundredths(1690)},
+		{"occupied", "1.234,5", data.Hundredths(123450)},
+		{"agreement", "Ja", true},
+		{"agreement", "x", true},
+		{"agreement", "nej", false},
+		{"place_type", "Døgn", "doegn"},
+		{"place_type", "dagtilbud", "dag"},
+		{"ownership", "Kommunal", "kommunal"},
+		{"location", "Hjørring", int64(860)},
+		{"location", "Hjoerring Kommune", int64(860)},
+		{"target_group", "Børn og unge med autisme", "autisme-boern"},
+		{"occupied", "", nil},
+	} {
+		got, p := value(col(tc.col), tc.in)
+		if p != nil || got != tc.want {
+			t.Errorf("%s %q: got %#v, %v; want %#v", tc.col, tc.in, got, p, tc.want)
+		}
+	}
+	for _, tc := range []struct{ col, in, reason string }{
+		{"places", "abc", "ikke et helt tal"},
+		{"places", "-3", "må ikke være negativ"},
+		{"places", "", "skal udfyldes"},
+		{"year", "23", "ikke et årstal"},
+		{"occupied", "1,234", "ikke et tal"}, // three decimals
+		{"place_type", "nat", "ukendt pladstype"},
+		{"location", "Aalborgg", "nærmeste: 851"},
+		{"agreement", "måske", "ikke ja/nej"},
+	} {
+		_, p := value(col(tc.col), tc.in)
+		if p == nil || !strings.Contains(p.DA, tc.reason) || p.EN == "" {
+			t.Errorf("%s %q: got %+v, want reason containing %q", tc.col, tc.in, p, tc.reason)
+		}
+	}
+	survey := dataset(t, "survey")
+	score, _ := survey.Column("score")
+	if v, p := value(score, "Ved ikke"); v != nil || p != nil {
+		t.Errorf("ved ikke: %v %v", v, p)
+	}
+	if _, p := value(score, "6"); p == nil {
+		t.Error("score 6 accepted")
+	}
+}
+
+func TestMapHeaderDanish(t *testing.T) {
+	header := []string{"År", "Beliggenhedskommune", "Driftsform", "Socialaftale", "Pladstype", "Målgruppe", "Pladser", "Bemærkning"}
+	idx, ignored, problems := mapHeader(dataset(t, "capacity"), header)
+	if len(problems) != 0 {
+		t.Fatal(problems)
+	}
+	if idx[0] != 0 || idx[7] != 6 || idx[1] != -1 {
+		t.Errorf("idx: %v", idx)
+	}
+	if len(ignored) != 1 || ignored[0] != "Bemærkning" {
+		t.Errorf("ignored: %v", ignored)
+	}
+	_, _, problems = mapHeader(dataset(t, "capacity"), []string{"year", "location"})
+	if len(problems) != 3 { // place_type, target_group, places
+		t.Errorf("missing columns: %v", problems)
+	}
+}
+
+const goodCapacity = "\xef\xbb\xbfÅr;Beliggenhedskommune;Driftsform;Socialaftale;Pladstype;Målgruppe;Pladser\n" +
+	"2022;Aalborg;Kommunal;Nej;Døgn;autisme-boern;10\n" +
+	"\n" +
+	"2022;Brønderslev;Privat;;Dag;Socialpsykiatri;5\n"
+
+func TestBadRowLoadsNothing(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	bad := "år;beliggenhedskommune;driftsform;socialaftale;pladstype;målgruppe;Pladser\n" +
+		"2022;Aalborg;kommunal;nej;døgn;autisme-boern;10\n" +
+		"2022;Aalborg;kommunal;nej;døgn;autisme-boern;ti\n" +
+		"2022;Rebild;privat;ja;dag;misbrug;4\n"
+	_, err := File(ctx, st, dataset(t, "capacity"), "bad.csv", []byte(bad), Options{})
+	var ie *InvalidError
+	if !errors.As(err, &ie) {
+		t.Fatalf("got %v, want InvalidError", err)
+	}
+	if len(ie.Problems) != 1 {
+		t.Fatalf("problems: %v", ie.Problems)
+	}
+	p := ie.Problems[0]
+	if p.Line != 3 || p.Column != "Pladser" || p.Value != "ti" || p.DA != "ikke et helt tal" {
+		t.Errorf("problem: %+v", p)
+	}
+	// fix the cell: now the private agreement line on line 4 is the (only) error
+	_, err = File(ctx, st, dataset(t, "capacity"), "bad.csv", []byte(strings.Replace(bad, ";ti", ";11", 1)), Options{})
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || ie.Problems[0].Line != 4 || ie.Problems[0].Column != "socialaftale" {
+		t.Fatalf("got %v", err)
+	}
+	batches, _ := st.Batches(ctx)
+	if len(batches) != 0 {
+		t.Errorf("batches after failed ingests: %d", len(batches))
+	}
+	if _, err := os.Stat(st.Path() + ".files"); err == nil {
+		entries, _ := os.ReadDir(st.Path() + ".files")
+		if len(entries) != 0 {
+			t.Errorf("kept files of failed ingests: %d", len(entries))
+		}
+	}
+}
+
+func TestLoadReplaceAndDuplicate(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	d := dataset(t, "capacity")
+	res, err := File(ctx, st, d, "a.csv", []byte(goodCapacity), Options{LoadedBy: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 || res.Batch.Duplicate {
+		t.Errorf("first load: %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(st.Path()+".files", res.SHA256+".csv")); err != nil {
+		t.Errorf("original not kept: %v", err)
+	}
+	again, err := File(ctx, st, d, "a.csv", []byte(goodCapacity), Options{})
+	if err != nil || !again.Batch.Duplicate || again.Batch.ID != res.Batch.ID {
+		t.Errorf("same file again: %+v, %v", again, err)
+	}
+	// Aalborg's 2022 again with 12 places: replaces Aalborg's line only
+	aalborg := "year,location,ownership,agreement,place_type,target_group,places\n2022,851,kommunal,false,doegn,autisme-boern,12\n"
+	r2, err := File(ctx, st, d, "b.csv", []byte(aalborg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Batch.Replaced != 1 {
+		t.Errorf("replaced: %d, want 1", r2.Batch.Replaced)
+	}
+	supply, err := st.Supply(ctx, queries.View{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]int64{}
+	for _, c := range supply {
+		got[c.Municipality] += c.Value
+	}
+	if got[851] != 12 || got[810] != 5 {
+		t.Errorf("supply after replacement: %v", got)
+	}
+	batches, _ := st.Batches(ctx)
+	if batches[0].Status != "partly_superseded" || batches[1].Status != "active" {
+		t.Errorf("statuses: %s, %s", batches[0].Status, batches[1].Status)
+	}
+	// drafts are invisible to viewers until published
+	if pub, _ := st.Supply(ctx, queries.View{}); len(pub) != 0 {
+		t.Errorf("published supply before publishing: %v", pub)
+	}
+	if _, err := st.Publish(ctx, 2022); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := st.Supply(ctx, queries.View{})
+	total := int64(0)
+	for _, c := range pub {
+		total += c.Value
+	}
+	if total != 17 {
+		t.Errorf("published supply: %d, want 17", total)
+	}
+}
+
+func TestCapacityCompletedFromOffer(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	offers := "year,offer_id,name,operator,ownership,location,target_groups,budgeted_occupancy\n2023,T1,Tilbud,Region,regional,Thisted,misbrug,95\n"
+	if _, err := File(ctx, st, dataset(t, "offers"), "o.csv", []byte(offers), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	capacity := "year,offer_id,location,place_type,target_group,places,occupied\n2023,T1,,doegn,misbrug,8,7.5\n2023,T1,Aalborg,dag,misbrug,2,\n2023,T9,,dag,misbrug,2,\n"
+	_, err := File(ctx, st, dataset(t, "capacity"), "c.csv", []byte(capacity), Options{})
+	var ie *InvalidError
+	if !errors.As(err, &ie) || len(ie.Problems) != 2 || ie.Problems[0].Line != 3 || ie.Problems[1].Line != 4 {
+		t.Fatalf("got %v", err)
+	}
+	ok := "year,offer_id,place_type,target_group,places,occupied\n2023,T1,doegn,misbrug,8,7.5\n"
+	if _, err := File(ctx, st, dataset(t, "capacity"), "c.csv", []byte(ok), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	places, _ := st.PlacesByLocation(ctx, queries.View{Draft: true}, 2023)
+	if len(places) != 1 || places[0].Location != 787 || places[0].Category != "socialaftale" || places[0].Places != 8 {
+		t.Errorf("places: %+v", places)
+	}
+}
