@@ -28,20 +28,16 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	for _, d := range data.Datasets {
-		content, name, err := data.DemoFile(d.Name)
-		if err != nil {
-			return err
-		}
-		res, err := ingest.File(e.ctx, st, d, name, content, ingest.Options{LoadedBy: "demo", Demo: true, Publish: true})
-		if err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
+	results, err := ingest.Demo(e.ctx, st)
+	if err != nil {
+		return err
+	}
+	for _, res := range results {
 		if res.Batch.Duplicate {
-			fmt.Fprintf(e.stdout, "%-11s already loaded (batch %d)\n", d.Name, res.Batch.ID)
+			fmt.Fprintf(e.stdout, "%-11s already loaded (batch %d)\n", res.Dataset, res.Batch.ID)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%-11s %6d rows  batch %d\n", d.Name, res.Rows, res.Batch.ID)
+		fmt.Fprintf(e.stdout, "%-11s %6d rows  batch %d\n", res.Dataset, res.Rows, res.Batch.ID)
 	}
 	fmt.Fprintf(e.stdout, "Demo data in %s, published. %s\n", f.db, data.DemoLabelEN)
 	return nil

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kapacitet/kapacitet/analysis"
+)
+
+// cli runs the program in-process and returns stdout, stderr and the exit code.
+func cli(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return out.String(), errOut.String(), exitCode(err)
+}
+
+var demoDB string
+
+// TestMain builds one demo database for the tests that only read it.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kapacitet-cli")
+	if err != nil {
+		panic(err)
+	}
+	demoDB = filepath.Join(dir, "demo.duckdb")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "--db", demoDB}, func(string) string { return "" }, nil, &out, &errOut); err != nil {
+		panic(err.Error() + errOut.String())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func gaps(t *testing.T, args ...string) map[string]analysis.Finding {
+	t.Helper()
+	out, errOut, code := cli(t, append([]string{"gaps", "--db", demoDB, "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("gaps: exit %d: %s", code, errOut)
+	}
+	var res struct{ Items []analysis.Finding }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]analysis.Finding{}
+	for _, f := range res.Items {
+		byID[f.ID] = f
+	}
+	return byID
+}
+
+func TestDemoFindings2023(t *testing.T) {
+	fs := gaps(t, "--year", "2023")
+	autism := fs["gap-2023-1081-autisme-boern-doegn"]
+	want := "Børn og unge med autisme: efterspørgslen på 412 døgnpladser overstiger udbuddet på 371 med 41 pladser (10 %) i 2023. " +
+		"Efterspørgslen er steget 14 % siden 2019, og 7 af 11 kommuner vurderer, at udbuddet kun i ringe grad dækker behovet."
+	if autism.Sentence != want {
+		t.Errorf("autism sentence:\n got %q\nwant %q", autism.Sentence, want)
+	}
+	if autism.Severity != "shortage" || autism.Supply != 371 || autism.Demand != 412 || autism.Gap != 41 {
+		t.Errorf("autism finding: %+v", autism)
+	}
+	for _, id := range []string{"growing-2023-1081-autisme-boern-doegn", "growing-2023-1081-udviklingshaemning-dom-doegn"} {
+		if _, ok := fs[id]; !ok {
+			t.Errorf("%s missing", id)
+		}
+	}
+	if f := fs["gap-2023-1081-udviklingshaemning-dom-doegn"]; f.Severity != "shortage" && f.Severity != "critical_shortage" {
+		t.Errorf("udviklingshaemning-dom: %+v", f)
+	}
+	for _, pt := range []string{"dag", "doegn", "alle"} {
+		if f := fs["gap-2023-1081-socialpsykiatri-"+pt]; f.Severity != "balance" {
+			t.Errorf("socialpsykiatri %s: %+v", pt, f)
+		}
+	}
+	// most groups are in balance: count residential gap findings by severity
+	counts := map[string]int{}
+	for _, f := range fs {
+		if f.Kind == "gap" && f.PlaceType == "doegn" {
+			counts[f.Severity]++
+		}
+	}
+	if counts["balance"] < 10 || counts["shortage"]+counts["critical_shortage"] != 2 {
+		t.Errorf("residential severities: %v", counts)
+	}
+}
+
+func TestDemoConclusionsOverTime(t *testing.T) {
+	sev := func(year, id string) string { return gaps(t, "--year", year)[id].Severity }
+	for _, y := range []string{"2019", "2020"} {
+		if s := sev(y, "gap-"+y+"-1081-selvskade-boern-doegn"); s != "shortage" && s != "critical_shortage" {
+			t.Errorf("selvskade-boern %s: %s, want a shortage", y, s)
+		}
+	}
+	for _, y := range []string{"2022", "2023"} {
+		if s := sev(y, "gap-"+y+"-1081-selvskade-boern-doegn"); s != "balance" {
+			t.Errorf("selvskade-boern %s: %s, want balance", y, s)
+		}
+		for _, g := range []string{"autisme-boern", "udviklingshaemning-dom"} {
+			fs := gaps(t, "--year", y)
+			if s := fs["gap-"+y+"-1081-"+g+"-doegn"].Severity; s != "shortage" && s != "critical_shortage" {
+				t.Errorf("%s %s: %s, want a shortage", g, y, s)
+			}
+			if _, ok := fs["growing-"+y+"-1081-"+g+"-doegn"]; !ok {
+				t.Errorf("%s %s: not growing", g, y)
+			}
+		}
+	}
+	occ2019, occ2020, occ2022 := gaps(t, "--year", "2019"), gaps(t, "--year", "2020"), gaps(t, "--year", "2022")
+	kvisten := func(fs map[string]analysis.Finding, prefix string) bool {
+		for id, f := range fs {
+			if strings.HasPrefix(id, prefix) && f.Offer != nil && f.Offer.Name == "Specialbørnehjemmet Kvisten" {
+				return true
+			}
+		}
+		return false
+	}
+	if !kvisten(occ2019, "at_risk-") || !kvisten(occ2020, "at_risk-") || !kvisten(occ2020, "emergency_track-") {
+		t.Error("Kvisten is not at risk in 2019 and 2020 / not an emergency-track candidate in 2020")
+	}
+	found := false
+	for _, f := range occ2022 {
+		if f.Kind == "over_occupancy" && f.Offer != nil && strings.HasPrefix(f.Offer.Name, "Kompasset") {
+			found = f.Offer.Occupancy > 1
+		}
+	}
+	if !found {
+		t.Error("Kompasset is not over-occupied in 2022")
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("year,municipality,target_group,place_type,placed,waiting\n2023,Aalborg,autisme-boern,doegn,x,1\n"), 0o644)
+	db := filepath.Join(dir, "k.duckdb")
+	_, errOut, code := cli(t, "ingest", "demand", bad, "--db", db)
+	if code != 3 || !strings.Contains(errOut, `linje 2, kolonne "placed", værdi "x"`) {
+		t.Errorf("bad file: exit %d, %s", code, errOut)
+	}
+	if _, _, code := cli(t, "ingest", "nosuchdataset", bad, "--db", db); code != 2 {
+		t.Errorf("unknown dataset: exit %d, want 2", code)
+	}
+	if _, _, code := cli(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if out, _, code := cli(t, "help"); code != 0 || !strings.Contains(out, "ingest") || !strings.Contains(out, "gaps") {
+		t.Errorf("help: exit %d: %s", code, out)
+	}
+	if out, _, code := cli(t, "version"); code != 0 || !strings.HasPrefix(out, "kapacitet ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("year,municipality,target_group,place_type,placed,waiting\n2023,Aalborg,autisme-boern,doegn,3,1\n"), 0o644)
+	if out, errOut, code := cli(t, "ingest", "--dry-run", "demand", good, "--db", db); code != 0 || !strings.Contains(out, "dry run") {
+		t.Errorf("dry run: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := cli(t, "ingest", "demand", good, "--db", db); code != 0 || !strings.Contains(out, "draft batch 1") {
+		t.Errorf("ingest: %d %s %s", code, out, errOut)
+	}
+	if out, _, _ := cli(t, "ingest", "demand", good, "--db", db); !strings.Contains(out, "already loaded") {
+		t.Errorf("second ingest: %s", out)
+	}
+	// the draft is not published: gaps says so; with --draft it sees the demand
+	if _, errOut, code := cli(t, "gaps", "--db", db); code != 1 || !strings.Contains(errOut, "no data") {
+		t.Errorf("gaps before publish: %d %s", code, errOut)
+	}
+	out, _, code := cli(t, "gaps", "--db", db, "--draft", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "gap-2023-1081-autisme-boern-doegn,gap,critical_shortage,2023") {
+		t.Errorf("gaps --draft: %d %s", code, out)
+	}
+}
+
+func TestFlagsAfterArguments(t *testing.T) {
+	f := newFlags(&env{getenv: func(string) string { return "" }, stderr: &bytes.Buffer{}}, ingestCmd)
+	dry := f.Bool("dry-run", false, "")
+	pos, err := f.parse([]string{"capacity", "--dry-run", "a.csv", "--db", "x.duckdb", "b.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(pos, " ") != "capacity a.csv b.csv" || !*dry || f.db != "x.duckdb" {
+		t.Errorf("pos %v dry %v db %s", pos, *dry, f.db)
+	}
+}
