@@ -39,6 +39,9 @@ var texts = map[string]map[string]string{
 		"sev_info":              "Info",
 		"sev_warning":           "Advarsel",
 		"sev_critical":          "Kritisk",
+		"short_kommunal":        "Kommunale",
+		"short_privat":          "Private",
+		"short_socialaftale":    "Socialaftale",
 		"summary":               "I %d var der %s pladser i Nordjylland; %s (%s) var Socialaftale-pladser.",
 	},
 	"en": {
@@ -72,6 +75,9 @@ var texts = map[string]map[string]string{
 		"sev_info":              "Info",
 		"sev_warning":           "Warning",
 		"sev_critical":          "Critical",
+		"short_kommunal":        "Municipal",
+		"short_privat":          "Private",
+		"short_socialaftale":    "Agreement",
 		"summary":               "In %d there were %s places in North Jutland; %s (%s) were agreement places.",
 	},
 }

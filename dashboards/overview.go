@@ -98,6 +98,7 @@ type overviewPage struct {
 	Summary            string
 	AgreementOf        string
 	CategoryNames      []string
+	CategoryShort      []string // table headers
 	Chart              template.JS
 	Findings           []findingView
 	Balance            []findingView
@@ -151,8 +152,8 @@ func (s *Server) overview(c *echo.Context) error {
 			if f.PlaceType != data.PlaceTypeAll.Code || r.PlaceType == data.PlaceTypeAll.Code {
 				p.Balance = append(p.Balance, v)
 			}
-		case f.PlaceType == data.PlaceTypeAll.Code && f.Kind == analysis.KindGap && r.PlaceType == "":
-			// the sum of day and residential places is shown when asked for
+		case f.PlaceType == data.PlaceTypeAll.Code && f.Offer == nil && r.PlaceType == "":
+			// the sum of day and residential places is shown when asked for (place_type=alle)
 		default:
 			p.Findings = append(p.Findings, v)
 		}
@@ -223,6 +224,7 @@ func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) 
 	}
 	for _, c := range data.Categories {
 		p.CategoryNames = append(p.CategoryNames, c.Name(p.Lang))
+		p.CategoryShort = append(p.CategoryShort, p.T["short_"+c.Code])
 	}
 	n := func(v int64) string { return analysis.FormatInt(v, p.Lang) }
 	if p.Totals.Total > 0 {
