@@ -2,9 +2,13 @@ package queries
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -37,15 +41,26 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	s.write.Lock()
 	defer s.write.Unlock()
 	d := b.Dataset
-	tx, err := s.db.BeginTx(ctx, nil)
+	// One connection, one explicit transaction: the Appender appends inside the connection's transaction,
+	// so the batch record, its rows and the replacement commit or roll back together.
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return BatchResult{}, fmt.Errorf("store: begin: %w", err)
 	}
-	defer tx.Rollback()
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
 
 	var prevID int64
 	var prevStatus string
-	err = tx.QueryRowContext(ctx, query("batch_by_sha"), d.Name, b.SHA256).Scan(&prevID, &prevStatus)
+	err = conn.QueryRowContext(ctx, query("batch_by_sha"), d.Name, b.SHA256).Scan(&prevID, &prevStatus)
 	if err == nil && prevStatus == "active" {
 		return BatchResult{ID: prevID, Rows: len(b.Rows), Duplicate: true}, nil
 	}
@@ -72,7 +87,7 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	sort.Strings(keyList)
 
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, published, demo)
+	err = conn.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, published, demo)
 		VALUES ($1, $2, $3, $4, $5, $6::INTEGER[], $7, $8, $9) RETURNING id`,
 		d.Name, b.FileName, b.SHA256, len(b.Rows), strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
 		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Publish, b.Demo).Scan(&id)
@@ -82,32 +97,36 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 
 	cols := d.AllColumns()
 	names := []string{"batch_id", "line"}
-	marks := []string{"$1", "$2"}
-	for i, c := range cols {
+	for _, c := range cols {
 		names = append(names, c.Name)
-		marks = append(marks, fmt.Sprintf("$%d", i+3))
 	}
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", d.Name, strings.Join(names, ", "), strings.Join(marks, ", ")))
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", d.Name, names)
+		if err != nil {
+			return err
+		}
+		args := make([]driver.Value, len(cols)+2)
+		for i, r := range b.Rows {
+			args[0], args[1] = id, int32(b.Lines[i])
+			for j, c := range cols {
+				args[j+2] = dbValue(r[c.Name])
+			}
+			if err := app.AppendRow(args...); err != nil {
+				app.Close()
+				return fmt.Errorf("line %d: %w", b.Lines[i], err)
+			}
+		}
+		return app.Close()
+	})
 	if err != nil {
-		return BatchResult{}, fmt.Errorf("store: prepare insert: %w", err)
-	}
-	defer stmt.Close()
-	args := make([]any, len(cols)+2)
-	for i, r := range b.Rows {
-		args[0], args[1] = id, b.Lines[i]
-		for j, c := range cols {
-			args[j+2] = dbValue(r[c.Name])
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return BatchResult{}, fmt.Errorf("store: insert line %d: %w", b.Lines[i], err)
-		}
+		return BatchResult{}, fmt.Errorf("store: append rows: %w", err)
 	}
 
 	var match []string
 	for _, k := range d.Key {
 		match = append(match, fmt.Sprintf("n.%[1]s IS NOT DISTINCT FROM t.%[1]s", k))
 	}
-	res, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s AS t SET replaced_by = $1
+	res, err := conn.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s AS t SET replaced_by = $1
 		WHERE t.replaced_by IS NULL AND t.batch_id <> $1
 		  AND EXISTS (SELECT 1 FROM %[1]s n WHERE n.batch_id = $1 AND %[2]s)`, d.Name, strings.Join(match, " AND ")), id)
 	if err != nil {
@@ -115,7 +134,7 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	}
 	replaced, _ := res.RowsAffected()
 	if replaced > 0 {
-		_, err = tx.ExecContext(ctx, fmt.Sprintf(`UPDATE batches SET status = CASE
+		_, err = conn.ExecContext(ctx, fmt.Sprintf(`UPDATE batches SET status = CASE
 			WHEN EXISTS (SELECT 1 FROM %[1]s r WHERE r.batch_id = batches.id AND r.replaced_by IS NULL) THEN 'partly_superseded'
 			ELSE 'superseded' END
 			WHERE id IN (SELECT DISTINCT batch_id FROM %[1]s WHERE replaced_by = $1)`, d.Name), id)
@@ -123,17 +142,18 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 			return BatchResult{}, fmt.Errorf("store: batch status: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
 	}
+	committed = true
 	return BatchResult{ID: id, Rows: len(b.Rows), Replaced: int(replaced)}, nil
 }
 
-// dbValue converts a row value to what the driver binds.
-func dbValue(v any) any {
+// dbValue converts a row value to what the Appender takes.
+func dbValue(v any) driver.Value {
 	switch x := v.(type) {
 	case data.Hundredths:
-		return x.String()
+		return duckdb.Decimal{Width: 18, Scale: 2, Value: big.NewInt(int64(x))}
 	case []string:
 		return strings.Join(x, ";")
 	default:

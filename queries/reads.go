@@ -9,6 +9,8 @@ import (
 	"github.com/kapacitet/kapacitet/data"
 )
 
+func regionCode() int { return data.RegionCode }
+
 // View chooses which rows a read sees: viewers see published rows, analysts may see drafts.
 type View struct {
 	Draft bool

@@ -1,0 +1,52 @@
+# Kapacitet: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+# duckdb-go's Arrow interface needs this tag; every go command of the Makefile gets it.
+export GOFLAGS := -tags=duckdb_arrow -buildvcs=false
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+BIN     := bin/kapacitet
+DB      ?= kapacitet.duckdb
+ECHARTS := dashboards/static/vendor/echarts.min.js
+
+.PHONY: all assets build run demo test vet bench bench-small demo-data clean
+
+all: build
+
+# ECharts 5.6.0 from the npm registry (package-lock.json), copied into the embed folder.
+assets: $(ECHARTS)
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+build: assets
+	go build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/kapacitet
+
+# build, load and publish the demo data if the database does not exist yet, serve on :8080
+run: build
+	@[ -f "$(DB)" ] || ./$(BIN) demo --db "$(DB)"
+	./$(BIN) serve --db "$(DB)"
+
+demo: build
+	./$(BIN) demo --db "$(DB)"
+
+vet:
+	go vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+test: assets vet
+	go test -count=1 ./...
+	$(MAKE) bench-small
+
+# figures and ratios against a baseline run in the same process
+bench:
+	go run ./bench -scale 16 -benchtime 2s
+
+bench-small:
+	go run ./bench -scale 1 -benchtime 2x -check
+
+# regenerate the committed demo CSV files (fixed seed)
+demo-data:
+	go run ./data/demo/gen -out data/demo
+
+clean:
+	rm -rf bin node_modules $(dir $(ECHARTS))

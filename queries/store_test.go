@@ -1,0 +1,64 @@
+package queries_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+func TestOpenCreatesSchemaAndReference(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.duckdb")
+	st, err := queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	years, err := st.Years(ctx, queries.View{Draft: true})
+	if err != nil || len(years) != 0 {
+		t.Errorf("years of an empty database: %v %v", years, err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// opening again applies the migrations idempotently
+	st, err = queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+}
+
+func TestErrLockedIsASentence(t *testing.T) {
+	if !errors.Is(errors.Join(queries.ErrLocked), queries.ErrLocked) || queries.ErrLocked.Error() == "" {
+		t.Fatal("ErrLocked")
+	}
+}
+
+// A batch that fails while its rows are appended leaves nothing behind: no batch, no rows.
+func TestFailedLoadRollsBack(t *testing.T) {
+	ctx := context.Background()
+	st, err := queries.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, _ := data.DatasetByName("population")
+	good := data.Row{"year": int64(2023), "municipality": int64(851), "inhabitants": int64(222571)}
+	bad := data.Row{"year": int64(2023), "municipality": int64(825), "inhabitants": "many"} // not a number: the append fails
+	_, err = st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: "p.csv", SHA256: "p", Rows: []data.Row{good, bad}, Lines: []int{2, 3}})
+	if err == nil {
+		t.Fatal("loading a bad value succeeded")
+	}
+	batches, err := st.Batches(ctx)
+	if err != nil || len(batches) != 0 {
+		t.Errorf("batches after a failed load: %v %v", batches, err)
+	}
+	res, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: "p.csv", SHA256: "p", Rows: []data.Row{good}, Lines: []int{2}})
+	if err != nil || res.Rows != 1 {
+		t.Fatalf("load after rollback: %+v %v", res, err)
+	}
+}
