@@ -7,7 +7,7 @@ BIN     := bin/kapacitet
 DB      ?= kapacitet.duckdb
 ECHARTS := dashboards/static/vendor/echarts.min.js
 
-.PHONY: all assets build run demo test vet bench bench-small demo-data clean
+.PHONY: all assets build run demo test vet chromium bench bench-small demo-data clean
 
 all: build
 
@@ -33,7 +33,14 @@ vet:
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-test: assets vet
+# the browser tests use Debian's chromium (never a downloaded browser)
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium"; exit 1; fi; }
+
+test: assets vet chromium
 	go test -count=1 ./...
 	$(MAKE) bench-small
 

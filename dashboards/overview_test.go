@@ -373,4 +373,3 @@ func TestEChartsIsEmbedded(t *testing.T) {
 		t.Fatalf("echarts.min.js: status %d; run `make assets` (npm ci + copy) before testing", res.StatusCode)
 	}
 }
-

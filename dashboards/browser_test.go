@@ -1,0 +1,190 @@
+package dashboards_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts Debian's headless Chromium (never a downloaded one) and records every request and every
+// console error of the pages it loads.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	requests []string
+	errors   []string
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("chromium not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM; `make test` installs it when run as root")
+	return ""
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	b := &browser{ctx: ctx}
+	// the first Run starts the browser; chromedp enables the network, runtime and log domains itself
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			b.requests = append(b.requests, e.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				b.errors = append(b.errors, "console: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			b.errors = append(b.errors, "exception: "+e.ExceptionDetails.Text+" "+exceptionText(e.ExceptionDetails))
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError {
+				b.errors = append(b.errors, "log: "+e.Entry.Text+" "+e.Entry.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// foreign returns the requests that went to a host other than base's.
+func (b *browser) foreign(base string) []string {
+	u, _ := url.Parse(base)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, r := range b.requests {
+		ru, err := url.Parse(r)
+		if err != nil || (ru.Scheme != "data" && ru.Host != u.Host) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (b *browser) errs() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.errors...)
+}
+
+func parseDanish(t *testing.T, s string) int64 {
+	n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), ".", ""), 10, 64)
+	if err != nil {
+		t.Fatalf("number %q: %v", s, err)
+	}
+	return n
+}
+
+// In a real browser the chart draws, with the same numbers as its table; no console error, no request to
+// another host.
+func TestBrowserOverview(t *testing.T) {
+	srv, _ := mustServe(t)
+	b := newBrowser(t)
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?year=2022"), chromedp.WaitVisible(chromedp.CSS(`#chart-places canvas`))); err != nil {
+		t.Fatal(err)
+	}
+	instance, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('chart-places').hasAttribute('_echarts_instance_')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seriesSums, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(function(){
+		var o = echarts.getInstanceByDom(document.getElementById('chart-places')).getOption();
+		var out = {};
+		o.series.forEach(function(s){ out[s.name] = s.data.reduce(function(a, d){ return a + ((d && d.value) || 0); }, 0); });
+		return out; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	footCells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#table-places tfoot td')).map(function(td){ return td.textContent; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !instance {
+		t.Error("the chart did not draw (no _echarts_instance_)")
+	}
+	if len(footCells) != 4 {
+		t.Fatalf("table totals: %v", footCells)
+	}
+	for i, name := range []string{"Kommunale pladser", "Private pladser", "Nordjysk Socialaftale-pladser"} {
+		if got, want := int64(seriesSums[name]), parseDanish(t, footCells[i]); got != want {
+			t.Errorf("%s: chart %d, table %d", name, got, want)
+		}
+	}
+	if got := parseDanish(t, footCells[0]); got != 4876 {
+		t.Errorf("municipal places 2022: %d, want 4876", got)
+	}
+	if errs := b.errs(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	if f := b.foreign(srv.URL); len(f) > 0 {
+		t.Errorf("requests to another host: %v", f)
+	}
+	// negative control: a request to another host (another loopback address) must be caught
+	err = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(function(){ var i = new Image(); i.src = 'http://127.0.0.2:9/negative-control.png'; })()`),
+		chromedp.Sleep(300*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := b.foreign(srv.URL); len(f) != 1 || !strings.Contains(f[0], "negative-control") {
+		t.Errorf("the negative control was not detected: %v", f)
+	}
+	// negative control for the console: an error written by the page must be caught
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.error('negative control')`), chromedp.Sleep(200*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if errs := b.errs(); len(errs) != 1 || !strings.Contains(errs[0], "negative control") {
+		t.Errorf("the console negative control was not detected: %v", errs)
+	}
+}
+
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil {
+		return d.Exception.Description
+	}
+	return ""
+}
