@@ -177,8 +177,14 @@ func TestBrowserOverview(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.error('negative control')`), chromedp.Sleep(200*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	if errs := b.errs(); len(errs) != 1 || !strings.Contains(errs[0], "negative control") {
-		t.Errorf("the console negative control was not detected: %v", errs)
+	// the foreign image above was also blocked by the Content-Security-Policy, which the browser logs
+	var consoleSeen, cspSeen bool
+	for _, e := range b.errs() {
+		consoleSeen = consoleSeen || strings.Contains(e, "negative control")
+		cspSeen = cspSeen || strings.Contains(e, "Content Security Policy")
+	}
+	if !consoleSeen || !cspSeen {
+		t.Errorf("negative controls not detected (console %v, CSP %v): %v", consoleSeen, cspSeen, b.errs())
 	}
 }
 
