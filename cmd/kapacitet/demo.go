@@ -7,21 +7,18 @@ import (
 	"github.com/kapacitet/kapacitet/ingest"
 )
 
-var demoCmd = command{name: "demo", summary: "create or complete a database with the illustrative demo data and publish its years"}
-
 func init() {
-	demoCmd.run = runDemo
-	register(demoCmd)
+	register(command{name: "demo", summary: "create or complete a database with the illustrative demo data and publish its years", run: runDemo})
 }
 
 func runDemo(e *env, args []string) error {
-	f := newFlags(e, demoCmd)
+	f := newFlags(e, "demo")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("demo takes no arguments")
+	if err := f.noArgs(pos); err != nil {
+		return err
 	}
 	st, err := f.open(e)
 	if err != nil {

@@ -12,15 +12,12 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-var gapsCmd = command{name: "gaps", summary: "print the findings of a year: gaps, growing demand, occupancy"}
-
 func init() {
-	gapsCmd.run = runGaps
-	register(gapsCmd)
+	register(command{name: "gaps", summary: "print the findings of a year: gaps, growing demand, occupancy", run: runGaps})
 }
 
 func runGaps(e *env, args []string) error {
-	f := newFlags(e, gapsCmd)
+	f := newFlags(e, "gaps")
 	year := f.Int("year", 0, "year (default: the latest with data)")
 	format := f.String("format", "text", "text, json or csv")
 	lang := f.String("lang", "da", "language of the sentences: da or en")
@@ -33,8 +30,8 @@ func runGaps(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("gaps takes no arguments")
+	if err := f.noArgs(pos); err != nil {
+		return err
 	}
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return usagef("--format must be text, json or csv")

@@ -10,16 +10,13 @@ import (
 	"github.com/kapacitet/kapacitet/ingest"
 )
 
-var ingestCmd = command{name: "ingest", args: "DATASET FILE...",
-	summary: "load files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")"}
-
 func init() {
-	ingestCmd.run = runIngest
-	register(ingestCmd)
+	register(command{name: "ingest", args: "DATASET FILE...",
+		summary: "load files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")", run: runIngest})
 }
 
 func runIngest(e *env, args []string) error {
-	f := newFlags(e, ingestCmd)
+	f := newFlags(e, "ingest")
 	dry := f.Bool("dry-run", false, "validate only; load nothing")
 	format := f.String("format", "text", "report format: text or json")
 	pos, err := f.parse(args)

@@ -5,15 +5,12 @@ import (
 	"strconv"
 )
 
-var publishCmd = command{name: "publish", args: "YEAR", summary: "publish a year: viewers see its loaded batches (until editions exist)"}
-
 func init() {
-	publishCmd.run = runPublish
-	register(publishCmd)
+	register(command{name: "publish", args: "YEAR", summary: "publish a year: viewers see its loaded batches (until editions exist)", run: runPublish})
 }
 
 func runPublish(e *env, args []string) error {
-	f := newFlags(e, publishCmd)
+	f := newFlags(e, "publish")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err

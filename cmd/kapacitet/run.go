@@ -107,7 +107,13 @@ type flags struct {
 	cmd        command
 }
 
-func newFlags(e *env, c command) *flags {
+func newFlags(e *env, name string) *flags {
+	var c command
+	for _, x := range commands {
+		if x.name == name {
+			c = x
+		}
+	}
 	f := &flags{FlagSet: flag.NewFlagSet(c.name, flag.ContinueOnError), cmd: c}
 	f.SetOutput(e.stderr)
 	def := e.getenv("KAPACITET_DB")
@@ -143,6 +149,14 @@ func (f *flags) parse(args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// noArgs is a usage error unless pos is empty.
+func (f *flags) noArgs(pos []string) error {
+	if len(pos) > 0 {
+		return usagef("%s takes no arguments", f.cmd.name)
+	}
+	return nil
 }
 
 func (f *flags) open(e *env) (*queries.Store, error) {

@@ -181,7 +181,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestFlagsAfterArguments(t *testing.T) {
-	f := newFlags(&env{getenv: func(string) string { return "" }, stderr: &bytes.Buffer{}}, ingestCmd)
+	f := newFlags(&env{getenv: func(string) string { return "" }, stderr: &bytes.Buffer{}}, "ingest")
 	dry := f.Bool("dry-run", false, "")
 	pos, err := f.parse([]string{"capacity", "--dry-run", "a.csv", "--db", "x.duckdb", "b.csv"})
 	if err != nil {

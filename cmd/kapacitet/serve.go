@@ -12,15 +12,12 @@ import (
 	"github.com/kapacitet/kapacitet/dashboards"
 )
 
-var serveCmd = command{name: "serve", summary: "serve the dashboards and the API (default :8080)"}
-
 func init() {
-	serveCmd.run = runServe
-	register(serveCmd)
+	register(command{name: "serve", summary: "serve the dashboards and the API (default :8080)", run: runServe})
 }
 
 func runServe(e *env, args []string) error {
-	f := newFlags(e, serveCmd)
+	f := newFlags(e, "serve")
 	def := e.getenv("KAPACITET_ADDR")
 	if def == "" {
 		def = ":8080"
@@ -30,8 +27,8 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("serve takes no arguments")
+	if err := f.noArgs(pos); err != nil {
+		return err
 	}
 	cfg, err := f.analysisConfig()
 	if err != nil {
