@@ -201,7 +201,10 @@ func SortFindings(fs []Finding) {
 		case a.Year != b.Year:
 			return a.Year > b.Year
 		case a.Area != b.Area:
-			return a.Area > b.Area // the region (1081) before its municipalities
+			if a.Area == data.RegionCode || b.Area == data.RegionCode {
+				return a.Area == data.RegionCode // the region before its municipalities
+			}
+			return a.Area < b.Area
 		case severityRank[a.Severity] != severityRank[b.Severity]:
 			return severityRank[a.Severity] < severityRank[b.Severity]
 		case a.TargetGroup != b.TargetGroup:

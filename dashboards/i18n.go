@@ -1,20 +1,23 @@
 package dashboards
 
 import (
+	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 )
 
 // texts are the words of the pages, Danish first; English via ?lang=en.
 var texts = map[string]map[string]string{
 	"da": {
-		"title":                 "Kapacitet – udbud og efterspørgsel i Nordjylland",
+		"title":                 "Kapacitet – udbud og efterspørgsel i %[1]s",
 		"brand":                 "Kapacitet",
 		"subtitle":              "Det specialiserede social- og specialundervisningsområde · Nordjysk Socialaftale",
 		"overview":              "Overblik",
 		"year":                  "År",
-		"heading":               "Pladser og behov i Nordjylland",
+		"heading":               "Pladser og behov i %[1]s",
 		"places_by_loc":         "Dag- og døgnpladser fordelt pr. beliggenhedskommune",
 		"municipality":          "Beliggenhedskommune",
 		"total":                 "I alt",
@@ -42,15 +45,15 @@ var texts = map[string]map[string]string{
 		"short_kommunal":        "Kommunale",
 		"short_privat":          "Private",
 		"short_socialaftale":    "Socialaftale",
-		"summary":               "I %d var der %s pladser i Nordjylland; %s (%s) var Socialaftale-pladser.",
+		"summary":               "I %[2]d var der %[3]s pladser i %[1]s; %[4]s (%[5]s) var Socialaftale-pladser.",
 	},
 	"en": {
-		"title":                 "Kapacitet – supply and demand in North Jutland",
+		"title":                 "Kapacitet – supply and demand in %[1]s",
 		"brand":                 "Kapacitet",
 		"subtitle":              "Specialised social and special-education services · Nordjysk Socialaftale",
 		"overview":              "Overview",
 		"year":                  "Year",
-		"heading":               "Places and needs in North Jutland",
+		"heading":               "Places and needs in %[1]s",
 		"places_by_loc":         "Day and residential places by location municipality",
 		"municipality":          "Location municipality",
 		"total":                 "Total",
@@ -78,7 +81,7 @@ var texts = map[string]map[string]string{
 		"short_kommunal":        "Municipal",
 		"short_privat":          "Private",
 		"short_socialaftale":    "Agreement",
-		"summary":               "In %d there were %s places in North Jutland; %s (%s) were agreement places.",
+		"summary":               "In %[2]d there were %[3]s places in %[1]s; %[4]s (%[5]s) were agreement places.",
 	},
 }
 
@@ -89,7 +92,24 @@ func lang(l string) string {
 	return "da"
 }
 
+// regionName is the region as the pages of lang name it.
+func regionName(lang string) string {
+	if lang == "en" {
+		return data.RegionNameEN
+	}
+	return data.RegionNameDA
+}
+
+// text returns the text key of lang, with the region's name filled in where the text has %[1]s.
+func text(lang, key string) string {
+	t := texts[lang][key]
+	if strings.Contains(t, "%[1]s") && !strings.Contains(t, "%[2]") {
+		return fmt.Sprintf(t, regionName(lang))
+	}
+	return t
+}
+
 var templateFuncs = template.FuncMap{
 	"num": func(n int64, lang string) string { return analysis.FormatInt(n, lang) },
-	"t":   func(lang, key string) string { return texts[lang][key] },
+	"t":   text,
 }

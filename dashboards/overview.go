@@ -121,7 +121,7 @@ func (s *Server) overview(c *echo.Context) error {
 		return err
 	}
 	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Years: years, Path: "/"}
-	p.Title = p.T["title"]
+	p.Title = text(r.Lang, "title")
 	if len(years) == 0 {
 		p.Empty = true
 		return s.render(c, "overview.html", p)
@@ -229,7 +229,7 @@ func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) 
 	n := func(v int64) string { return analysis.FormatInt(v, p.Lang) }
 	if p.Totals.Total > 0 {
 		p.AgreementShare = analysis.PctOneDecimal(p.Totals.Socialaftale, p.Totals.Total, p.Lang)
-		p.Summary = fmt.Sprintf(p.T["summary"], p.Year, n(p.Totals.Total), n(p.Totals.Socialaftale),
+		p.Summary = fmt.Sprintf(p.T["summary"], regionName(p.Lang), p.Year, n(p.Totals.Total), n(p.Totals.Socialaftale),
 			analysis.PctWhole(p.Totals.Socialaftale, p.Totals.Total, p.Lang))
 	}
 	p.AgreementOf = fmt.Sprintf(p.T["agreement_of"], n(p.AgreementMunicipal), n(p.AgreementRegional))
@@ -266,7 +266,18 @@ func (s *Server) apiFindings(c *echo.Context) error {
 			items = append(items, f)
 		}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	out := map[string]any{"items": items}
+	demo, err := s.Store.ShowsDemo(c.Request().Context(), r.View)
+	if err != nil {
+		return err
+	}
+	if demo {
+		out["demo"], out["note"] = true, data.DemoLabelDA
+		if r.Lang == "en" {
+			out["note"] = data.DemoLabelEN
+		}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) ready(c *echo.Context) error {

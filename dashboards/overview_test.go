@@ -250,9 +250,16 @@ func TestLowerAutismDemandTurnsToBalance(t *testing.T) {
 	srv, st := mustServe(t)
 	finding := func() analysis.Finding {
 		_, body := get(t, srv.URL+"/api/v1/findings?year=2023&target_group=autisme-boern&place_type=doegn&kind=gap")
-		var res struct{ Items []analysis.Finding }
+		var res struct {
+			Items []analysis.Finding
+			Demo  bool
+			Note  string
+		}
 		if err := json.Unmarshal([]byte(body), &res); err != nil || len(res.Items) != 1 {
 			t.Fatalf("findings: %v %s", err, body)
+		}
+		if !res.Demo || res.Note != data.DemoLabelDA {
+			t.Errorf("the API does not label the demo data: %v %q", res.Demo, res.Note)
 		}
 		return res.Items[0]
 	}

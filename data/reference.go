@@ -16,6 +16,12 @@ var referenceFS embed.FS
 // code or a municipality code.
 const RegionCode = 1081
 
+// The region's name as pages say it ("Pladser i Nordjylland").
+const (
+	RegionNameDA = "Nordjylland"
+	RegionNameEN = "North Jutland"
+)
+
 // Municipality is one of the 98 Danish municipalities.
 type Municipality struct {
 	Code       int    // kommunekode, no leading zero
@@ -126,7 +132,7 @@ func MunicipalityByCode(code int) (Municipality, bool) {
 // AreaName returns the Danish name of an area: the region or a municipality.
 func AreaName(code int) string {
 	if code == RegionCode {
-		return "Region Nordjylland"
+		return "Region " + RegionNameDA
 	}
 	if m, ok := municipalityBy[code]; ok {
 		return m.Name

@@ -11,8 +11,8 @@ import (
 
 // check applies the row rules that look beyond one cell: references to offers (capacity), the dataset's
 // rules, uniqueness within the file; then it fills the derived columns.
-func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, rows []data.Row, lines []int) []Problem {
-	idx, _, _ := mapHeader(d, header)
+func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, headerLine int, rows []data.Row, lines []int) []Problem {
+	idx, _, _ := mapHeader(d, header, headerLine)
 	written := func(col string) string {
 		for i, c := range d.Columns {
 			if c.Name == col && idx[i] >= 0 {

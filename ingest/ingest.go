@@ -48,14 +48,14 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	}
 	sum := sha256.Sum256(content)
 	res := Result{Dataset: d.Name, File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opt.DryRun}
-	header, records, lines, bad := readCSV(content)
+	header, headerLine, records, lines, bad := readCSV(content)
 	if bad != nil {
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
-	rows, ignored, problems := parse(d, header, records, lines)
+	rows, ignored, problems := parse(d, header, headerLine, records, lines)
 	res.Ignored = ignored
 	if len(problems) == 0 {
-		problems = check(ctx, st, d, header, rows, lines)
+		problems = check(ctx, st, d, header, headerLine, rows, lines)
 	}
 	if len(problems) > 0 {
 		return res, &InvalidError{File: name, Problems: problems}
@@ -94,11 +94,12 @@ func keepOriginal(dbPath, sha, name string, content []byte) error {
 }
 
 // readCSV reads a UTF-8 CSV (with or without BOM; separator ';', ',' or tab, whichever the header line has
-// most of). It returns the header, the records and the line each record starts on; blank lines are skipped.
-func readCSV(content []byte) (header []string, records [][]string, lines []int, problem *Problem) {
+// most of). It returns the header and its line, the records and the line each record starts on; blank lines are
+// skipped.
+func readCSV(content []byte) (header []string, headerLine int, records [][]string, lines []int, problem *Problem) {
 	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(content) {
-		return nil, nil, nil, &Problem{DA: "filen er ikke UTF-8", EN: "the file is not UTF-8"}
+		return nil, 0, nil, nil, &Problem{DA: "filen er ikke UTF-8", EN: "the file is not UTF-8"}
 	}
 	first, _, _ := bytes.Cut(content, []byte("\n"))
 	sep := ','
@@ -119,25 +120,25 @@ func readCSV(content []byte) (header []string, records [][]string, lines []int, 
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, nil, &Problem{Line: pe.StartLine, DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
+				return nil, 0, nil, nil, &Problem{Line: pe.StartLine, DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
 			}
-			return nil, nil, nil, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
+			return nil, 0, nil, nil, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
 		if header == nil {
-			header = rec
+			header, headerLine = rec, line
 			continue
 		}
 		records = append(records, rec)
 		lines = append(lines, line)
 	}
 	if header == nil {
-		return nil, nil, nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
+		return nil, 0, nil, nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
 	}
-	return header, records, lines, nil
+	return header, headerLine, records, lines, nil
 }
 
 func blank(rec []string) bool {
@@ -152,7 +153,7 @@ func blank(rec []string) bool {
 // mapHeader finds each column of d in header (by canonical name or alias, forgivingly). It returns the
 // index of each column (-1 when absent), the header cells it does not know, and problems for missing
 // required or repeated columns.
-func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, problems []Problem) {
+func mapHeader(d *data.Dataset, header []string, headerLine int) (idx []int, ignored []string, problems []Problem) {
 	idx = make([]int, len(d.Columns))
 	for i := range idx {
 		idx[i] = -1
@@ -167,7 +168,7 @@ func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, p
 				}
 				found = true
 				if idx[i] >= 0 {
-					problems = append(problems, Problem{Line: 1, Column: cell, DA: fmt.Sprintf("kolonnen %s findes to gange", c.Name), EN: fmt.Sprintf("column %s appears twice", c.Name)})
+					problems = append(problems, Problem{Line: headerLine, Column: cell, DA: fmt.Sprintf("kolonnen %s findes to gange", c.Name), EN: fmt.Sprintf("column %s appears twice", c.Name)})
 				}
 				idx[i] = h
 				break
@@ -180,7 +181,7 @@ func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, p
 	for i, c := range d.Columns {
 		if idx[i] < 0 && c.Required {
 			names := append([]string{c.Name}, c.Aliases...)
-			problems = append(problems, Problem{Line: 1, Column: c.Name,
+			problems = append(problems, Problem{Line: headerLine, Column: c.Name,
 				DA: "kolonnen mangler (" + c.DA + "); accepterede navne: " + strings.Join(names, ", "),
 				EN: "column missing (" + c.EN + "); accepted names: " + strings.Join(names, ", ")})
 		}
@@ -189,8 +190,8 @@ func mapHeader(d *data.Dataset, header []string) (idx []int, ignored []string, p
 }
 
 // parse maps the header and reads every cell; it reports every bad cell, not just the first.
-func parse(d *data.Dataset, header []string, records [][]string, lines []int) ([]data.Row, []string, []Problem) {
-	idx, ignored, problems := mapHeader(d, header)
+func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int) ([]data.Row, []string, []Problem) {
+	idx, ignored, problems := mapHeader(d, header, headerLine)
 	if len(problems) > 0 {
 		return nil, ignored, problems
 	}

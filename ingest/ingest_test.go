@@ -87,7 +87,7 @@ func TestValues(t *testing.T) {
 
 func TestMapHeaderDanish(t *testing.T) {
 	header := []string{"År", "Beliggenhedskommune", "Driftsform", "Socialaftale", "Pladstype", "Målgruppe", "Pladser", "Bemærkning"}
-	idx, ignored, problems := mapHeader(dataset(t, "capacity"), header)
+	idx, ignored, problems := mapHeader(dataset(t, "capacity"), header, 1)
 	if len(problems) != 0 {
 		t.Fatal(problems)
 	}
@@ -97,8 +97,8 @@ func TestMapHeaderDanish(t *testing.T) {
 	if len(ignored) != 1 || ignored[0] != "Bemærkning" {
 		t.Errorf("ignored: %v", ignored)
 	}
-	_, _, problems = mapHeader(dataset(t, "capacity"), []string{"year", "location"})
-	if len(problems) != 3 { // place_type, target_group, places
+	_, _, problems = mapHeader(dataset(t, "capacity"), []string{"year", "location"}, 3)
+	if len(problems) != 3 || problems[0].Line != 3 { // place_type, target_group, places; the header is on line 3
 		t.Errorf("missing columns: %v", problems)
 	}
 }

@@ -75,11 +75,23 @@ func runGaps(e *env, args []string) error {
 			items = append(items, x)
 		}
 	}
+	demo, err := st.ShowsDemo(e.ctx, v)
+	if err != nil {
+		return err
+	}
+	label := data.DemoLabelDA
+	if *lang == "en" {
+		label = data.DemoLabelEN
+	}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"items": items})
+		out := map[string]any{"items": items}
+		if demo {
+			out["demo"], out["note"] = true, label
+		}
+		return enc.Encode(out)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"id", "kind", "severity", "year", "target_group", "area", "place_type", "supply", "demand", "gap", "sentence"})
@@ -90,6 +102,9 @@ func runGaps(e *env, args []string) error {
 		w.Flush()
 		return w.Error()
 	default:
+		if demo {
+			fmt.Fprintln(e.stdout, "# "+label)
+		}
 		for _, x := range items {
 			fmt.Fprintf(e.stdout, "%-17s %-15s %s\n", x.Severity, x.Kind, x.Sentence)
 		}

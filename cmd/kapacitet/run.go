@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -160,8 +161,17 @@ func (f *flags) noArgs(pos []string) error {
 }
 
 func (f *flags) open(e *env) (*queries.Store, error) {
+	threads := 0
+	if t := e.getenv("KAPACITET_THREADS"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 {
+			return nil, usagef("KAPACITET_THREADS must be a whole number ≥ 1, not %q", t)
+		}
+		threads = n
+	}
 	return queries.Open(e.ctx, f.db, queries.Options{
 		MemoryLimit: e.getenv("KAPACITET_MEMORY_LIMIT"),
+		Threads:     threads,
 		TempDir:     e.getenv("KAPACITET_TEMP_DIR"),
 	})
 }

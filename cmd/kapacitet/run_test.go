@@ -47,9 +47,15 @@ func gaps(t *testing.T, args ...string) map[string]analysis.Finding {
 	if code != 0 {
 		t.Fatalf("gaps: exit %d: %s", code, errOut)
 	}
-	var res struct{ Items []analysis.Finding }
+	var res struct {
+		Items []analysis.Finding
+		Demo  bool
+	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
+	}
+	if !res.Demo {
+		t.Error("gaps on demo data does not say it is demo data")
 	}
 	byID := map[string]analysis.Finding{}
 	for _, f := range res.Items {
