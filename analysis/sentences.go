@@ -48,7 +48,7 @@ var en = phrases{
 	unchanged:       "Demand is unchanged since %d",
 	survey:          "%d of %d municipalities consider that supply meets the need only poorly",
 	join:            ", and ",
-	noForecast:      "There are data for only %d year(s), so no forecast is made.",
+	noForecast:      "There are data for only %d years, so no forecast is made.",
 	growing:         "%s: demand for %s is expected to reach %s, more than the supply of %s in %d.",
 	forecastPoint:   "%s (± %s) in %d",
 	overOccupancy:   "%s: occupancy was %s in %d (%s full-year places in %s places): over-occupancy.",

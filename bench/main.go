@@ -112,7 +112,7 @@ func run(scale int, check bool) error {
 	var nFindings int
 	fr := testing.Benchmark(func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			fs, err := dashboards.Findings(ctx, demo, queries.View{}, cfg, "da")
+			fs, err := dashboards.Findings(ctx, demo.Reader, queries.View{}, cfg, "da")
 			if err != nil && failure == nil {
 				failure = err
 			}

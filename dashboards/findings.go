@@ -8,9 +8,9 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Findings loads the series a reader may see and runs the analysis: region-level gap and growing findings
+// Findings loads the series the reader may see and runs the analysis: region-level gap and growing findings
 // and the offers' occupancy findings, for every year. The CLI's gaps command and the pages share it.
-func Findings(ctx context.Context, st *queries.Store, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
+func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
 	in, err := RegionInput(ctx, st, v)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func Findings(ctx context.Context, st *queries.Store, v queries.View, cfg analys
 }
 
 // RegionInput sums the municipalities' supply, demand and survey answers to the region.
-func RegionInput(ctx context.Context, st *queries.Store, v queries.View) (analysis.Input, error) {
+func RegionInput(ctx context.Context, st *queries.Reader, v queries.View) (analysis.Input, error) {
 	in := analysis.Input{Supply: map[analysis.Key]int64{}, Demand: map[analysis.Key]int64{}, Survey: map[analysis.SurveyKey]analysis.SurveyCount{}}
 	supply, err := st.Supply(ctx, v)
 	if err != nil {

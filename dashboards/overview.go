@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -112,38 +113,50 @@ func (s *Server) overview(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	years, err := s.Store.Years(ctx, r.View)
+	var p overviewPage
+	err = s.Store.Read(c.Request().Context(), func(rd *queries.Reader) error {
+		p, err = s.overviewPage(c.Request().Context(), rd, &r)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	if err := resolveYear(&r, years); err != nil {
-		return err
+	return s.render(c, "overview.html", p)
+}
+
+// overviewPage reads everything the overview shows from one snapshot.
+func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *request) (overviewPage, error) {
+	years, err := rd.Years(ctx, r.View)
+	if err != nil {
+		return overviewPage{}, err
+	}
+	if err := resolveYear(r, years); err != nil {
+		return overviewPage{}, err
 	}
 	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Years: years, Path: "/"}
 	p.Title = text(r.Lang, "title")
 	if len(years) == 0 {
 		p.Empty = true
-		return s.render(c, "overview.html", p)
+		return p, nil
 	}
-	if p.Demo, err = s.Store.ShowsDemo(ctx, r.View); err != nil {
-		return err
+	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
+		return p, err
 	}
 	p.DemoLabel = data.DemoLabelDA
 	if r.Lang == "en" {
 		p.DemoLabel = data.DemoLabelEN
 	}
-	places, err := s.Store.PlacesByLocation(ctx, r.View, r.Year)
+	places, err := rd.PlacesByLocation(ctx, r.View, r.Year)
 	if err != nil {
-		return err
+		return p, err
 	}
 	s.fillPlaces(&p, places)
-	findings, err := Findings(ctx, s.Store, r.View, s.Analysis, r.Lang)
+	findings, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
 	if err != nil {
-		return err
+		return p, err
 	}
 	for _, f := range findings {
-		if f.Year != r.Year || !matches(f, r) {
+		if f.Year != r.Year || !matches(f, *r) {
 			continue
 		}
 		v := findingView{Finding: f, SeverityLabel: p.T["sev_"+f.Severity]}
@@ -159,9 +172,9 @@ func (s *Server) overview(c *echo.Context) error {
 		}
 	}
 	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Offer != ""
-	batches, err := s.Store.Batches(ctx)
+	batches, err := rd.Batches(ctx)
 	if err != nil {
-		return err
+		return p, err
 	}
 	var asOf time.Time
 	for _, b := range batches {
@@ -172,7 +185,7 @@ func (s *Server) overview(c *echo.Context) error {
 	if !asOf.IsZero() {
 		p.AsOf = asOf.Format("02-01-2006")
 	}
-	return s.render(c, "overview.html", p)
+	return p, nil
 }
 
 func matches(f analysis.Finding, r request) bool {
@@ -256,26 +269,31 @@ func (s *Server) apiFindings(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	findings, err := Findings(c.Request().Context(), s.Store, r.View, s.Analysis, r.Lang)
+	ctx := c.Request().Context()
+	out := map[string]any{}
+	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
+		findings, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
+		if err != nil {
+			return err
+		}
+		items := []analysis.Finding{}
+		for _, f := range findings {
+			if (r.Year == 0 || f.Year == r.Year) && matches(f, r) {
+				items = append(items, f)
+			}
+		}
+		out["items"] = items
+		demo, err := rd.ShowsDemo(ctx, r.View)
+		if demo {
+			out["demo"], out["note"] = true, data.DemoLabelDA
+			if r.Lang == "en" {
+				out["note"] = data.DemoLabelEN
+			}
+		}
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	items := []analysis.Finding{}
-	for _, f := range findings {
-		if (r.Year == 0 || f.Year == r.Year) && matches(f, r) {
-			items = append(items, f)
-		}
-	}
-	out := map[string]any{"items": items}
-	demo, err := s.Store.ShowsDemo(c.Request().Context(), r.View)
-	if err != nil {
-		return err
-	}
-	if demo {
-		out["demo"], out["note"] = true, data.DemoLabelDA
-		if r.Lang == "en" {
-			out["note"] = data.DemoLabelEN
-		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

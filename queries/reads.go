@@ -16,8 +16,31 @@ type View struct {
 	Draft bool
 }
 
-func (s *Store) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {
-	rs, err := s.db.QueryContext(ctx, query(name), args...)
+// querier is what reads need: the database or one transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Reader answers the typed reads. The Store's own Reader reads outside any transaction; Store.Read gives
+// one that reads a single consistent snapshot.
+type Reader struct {
+	q querier
+}
+
+// Read runs fn with a Reader over one transaction, so that every read of fn sees the same version of the
+// data even while a batch is loaded or a year published. fn must not write.
+func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Reader{q: tx})
+}
+
+func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {
+	rs, err := s.q.QueryContext(ctx, query(name), args...)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", name, err)
 	}
@@ -34,7 +57,7 @@ func (s *Store) rows(ctx context.Context, name string, args []any, scan func(*sq
 }
 
 // Years returns the years with capacity or demand rows, ascending.
-func (s *Store) Years(ctx context.Context, v View) ([]int, error) {
+func (s *Reader) Years(ctx context.Context, v View) ([]int, error) {
 	var out []int
 	err := s.rows(ctx, "years", []any{v.Draft}, func(r *sql.Rows) error {
 		var y int
@@ -54,7 +77,7 @@ type PlacesByLocation struct {
 }
 
 // PlacesByLocation returns places by location municipality and category in year, for the region.
-func (s *Store) PlacesByLocation(ctx context.Context, v View, year int) ([]PlacesByLocation, error) {
+func (s *Reader) PlacesByLocation(ctx context.Context, v View, year int) ([]PlacesByLocation, error) {
 	var out []PlacesByLocation
 	err := s.rows(ctx, "places_by_location", []any{year, data.RegionCode, v.Draft}, func(r *sql.Rows) error {
 		var p PlacesByLocation
@@ -74,7 +97,7 @@ type Cell struct {
 	Value        int64
 }
 
-func (s *Store) cells(ctx context.Context, name string, v View) ([]Cell, error) {
+func (s *Reader) cells(ctx context.Context, name string, v View) ([]Cell, error) {
 	var out []Cell
 	err := s.rows(ctx, name, []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
 		var c Cell
@@ -86,10 +109,14 @@ func (s *Store) cells(ctx context.Context, name string, v View) ([]Cell, error) 
 }
 
 // Supply returns places by year, location municipality, target group and place type.
-func (s *Store) Supply(ctx context.Context, v View) ([]Cell, error) { return s.cells(ctx, "supply", v) }
+func (s *Reader) Supply(ctx context.Context, v View) ([]Cell, error) {
+	return s.cells(ctx, "supply", v)
+}
 
 // Demand returns placed + waiting by year, acting municipality, target group and place type.
-func (s *Store) Demand(ctx context.Context, v View) ([]Cell, error) { return s.cells(ctx, "demand", v) }
+func (s *Reader) Demand(ctx context.Context, v View) ([]Cell, error) {
+	return s.cells(ctx, "demand", v)
+}
 
 // SurveyCount is the survey answers of one municipality for a target group in a year.
 type SurveyCount struct {
@@ -100,7 +127,7 @@ type SurveyCount struct {
 }
 
 // Survey returns survey answer counts by year, municipality and target group.
-func (s *Store) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
+func (s *Reader) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
 	var out []SurveyCount
 	err := s.rows(ctx, "survey", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
 		var c SurveyCount
@@ -124,7 +151,7 @@ type OfferOccupancy struct {
 }
 
 // OfferOccupancy returns every offer's places and occupancy per year.
-func (s *Store) OfferOccupancy(ctx context.Context, v View) ([]OfferOccupancy, error) {
+func (s *Reader) OfferOccupancy(ctx context.Context, v View) ([]OfferOccupancy, error) {
 	var out []OfferOccupancy
 	err := s.rows(ctx, "offer_occupancy", []any{v.Draft}, func(r *sql.Rows) error {
 		var o OfferOccupancy
@@ -145,7 +172,7 @@ type OfferRef struct {
 }
 
 // OffersFor returns the current offers of years, by year and offer id.
-func (s *Store) OffersFor(ctx context.Context, years []int) (map[int]map[string]OfferRef, error) {
+func (s *Reader) OffersFor(ctx context.Context, years []int) (map[int]map[string]OfferRef, error) {
 	list := "["
 	for i, y := range years {
 		if i > 0 {
@@ -172,9 +199,9 @@ func (s *Store) OffersFor(ctx context.Context, years []int) (map[int]map[string]
 }
 
 // ShowsDemo reports whether the rows a reader sees include the illustrative demo data.
-func (s *Store) ShowsDemo(ctx context.Context, v View) (bool, error) {
+func (s *Reader) ShowsDemo(ctx context.Context, v View) (bool, error) {
 	var demo bool
-	err := s.db.QueryRowContext(ctx, query("demo_visible"), v.Draft).Scan(&demo)
+	err := s.q.QueryRowContext(ctx, query("demo_visible"), v.Draft).Scan(&demo)
 	if err != nil {
 		return false, fmt.Errorf("store: demo_visible: %w", err)
 	}
@@ -193,7 +220,7 @@ type Batch struct {
 }
 
 // Batches lists every batch, oldest first.
-func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+func (s *Reader) Batches(ctx context.Context) ([]Batch, error) {
 	var out []Batch
 	err := s.rows(ctx, "list_batches", nil, func(r *sql.Rows) error {
 		var b Batch

@@ -34,9 +34,10 @@ type Options struct {
 // Store owns the DuckDB handle. Writes (batches, publishing) are serialised by a mutex; reads run in
 // parallel.
 type Store struct {
-	db    *sql.DB
-	path  string
-	write sync.Mutex
+	*Reader // reads outside a transaction; see Read
+	db      *sql.DB
+	path    string
+	write   sync.Mutex
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -77,7 +78,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{Reader: &Reader{q: db}, db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -54,17 +54,25 @@ func runGaps(e *env, args []string) error {
 	}
 	defer st.Close()
 	v := queries.View{Draft: *draft}
-	if *year == 0 {
-		years, err := st.Years(e.ctx, v)
-		if err != nil {
+	var all []analysis.Finding
+	var demo bool
+	err = st.Read(e.ctx, func(rd *queries.Reader) error {
+		if *year == 0 {
+			years, err := rd.Years(e.ctx, v)
+			if err != nil {
+				return err
+			}
+			if len(years) == 0 {
+				return fmt.Errorf("no data: load and publish data first (or use --draft)")
+			}
+			*year = years[len(years)-1]
+		}
+		if all, err = dashboards.Findings(e.ctx, rd, v, cfg, *lang); err != nil {
 			return err
 		}
-		if len(years) == 0 {
-			return fmt.Errorf("no data: load and publish data first (or use --draft)")
-		}
-		*year = years[len(years)-1]
-	}
-	all, err := dashboards.Findings(e.ctx, st, v, cfg, *lang)
+		demo, err = rd.ShowsDemo(e.ctx, v)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -74,10 +82,6 @@ func runGaps(e *env, args []string) error {
 			(*severity == "" || x.Severity == *severity) && (*kind == "" || x.Kind == *kind) {
 			items = append(items, x)
 		}
-	}
-	demo, err := st.ShowsDemo(e.ctx, v)
-	if err != nil {
-		return err
 	}
 	label := data.DemoLabelDA
 	if *lang == "en" {

@@ -40,6 +40,13 @@ func runIngest(e *env, args []string) error {
 	defer st.Close()
 	var firstErr error
 	for _, file := range pos[1:] {
+		if fi, err := os.Stat(file); err != nil {
+			return err
+		} else if fi.Size() > ingest.MaxFileSize {
+			return &ingest.InvalidError{File: file, Problems: []ingest.Problem{{
+				DA: fmt.Sprintf("filen er større end %d MiB", ingest.MaxFileSize>>20),
+				EN: fmt.Sprintf("the file is larger than %d MiB", ingest.MaxFileSize>>20)}}}
+		}
 		content, err := os.ReadFile(file)
 		if err != nil {
 			return err
