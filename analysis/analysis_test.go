@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -170,9 +171,56 @@ func TestMissingYearCountsAsZeroDemand(t *testing.T) {
 	in.Demand[Key{2022, 1081, "gravide-misbrug", "doegn"}] = 1
 	in.Demand[Key{2023, 1081, "gravide-misbrug", "doegn"}] = 2
 	in.Demand[Key{2021, 1081, "gravide-misbrug", "doegn"}] = 0
+	for _, y := range []int{2021, 2022, 2023} {
+		in.Supply[Key{y, 1081, "misbrug", "dag"}] = 100
+	}
 	f := find(Gaps(in, DefaultConfig(), "da"), "gap-2023-1081-gravide-misbrug-doegn")
 	if f == nil || f.Trend.FirstYear != 2021 || f.Trend.Years != 3 {
 		t.Fatalf("trend: %+v", f)
+	}
+}
+
+// A year with supply data but no demand data at all has no gap findings (it is not "no demand").
+func TestYearWithoutDemandData(t *testing.T) {
+	in := autismInput()
+	in.Supply[Key{2024, 1081, "autisme-boern", "doegn"}] = 380
+	fs := Gaps(in, DefaultConfig(), "da")
+	for _, f := range fs {
+		if f.Year == 2024 {
+			t.Errorf("finding for a year without demand data: %s", f.Sentence)
+		}
+	}
+	if find(fs, "gap-2023-1081-autisme-boern-doegn") == nil {
+		t.Error("2023 finding lost")
+	}
+}
+
+// A missing year of data does not cut the trend: "since 2019" even when 2020 was never loaded.
+func TestTrendSpansAMissingYear(t *testing.T) {
+	in := autismInput()
+	for k := range in.Demand {
+		if k.Year == 2020 {
+			delete(in.Demand, k)
+			delete(in.Supply, k)
+		}
+	}
+	f := find(Gaps(in, DefaultConfig(), "da"), "gap-2023-1081-autisme-boern-doegn")
+	if f.Trend.FirstYear != 2019 || f.Trend.Years != 4 || !strings.Contains(f.Sentence, "steget 14 % siden 2019") {
+		t.Errorf("trend %+v: %s", f.Trend, f.Sentence)
+	}
+	g := find(Gaps(in, DefaultConfig(), "da"), "gap-2021-1081-autisme-boern-doegn")
+	if g.Trend.PrevDemand != nil {
+		t.Errorf("2021 has no previous year loaded, got %d", *g.Trend.PrevDemand)
+	}
+	one := find(Gaps(in, DefaultConfig(), "da"), "gap-2019-1081-autisme-boern-doegn")
+	if !strings.HasSuffix(one.Sentence, "Der er kun data for ét år, så der laves ingen prognose.") {
+		t.Errorf("one year: %s", one.Sentence)
+	}
+}
+
+func TestPercentOfNothing(t *testing.T) {
+	if got := PctWhole(3, 0, "da"); got != "–" {
+		t.Errorf("PctWhole(3, 0) = %q", got)
 	}
 }
 
@@ -187,19 +235,23 @@ func TestOccupancy(t *testing.T) {
 		kvisten(2021, 1080), // exactly 90 %: not more than 5 points below 95 %
 		{Year: 2022, OfferID: "2", Name: "Sikret B", Location: 810, Places: 16, Occupied: 1690, HasOccupied: true, Secure: true},
 		{Year: 2023, OfferID: "2", Name: "Sikret B", Location: 810, Places: 16, Occupied: 1600, HasOccupied: true, Secure: true}, // 100 %: not above
+		{Year: 2024, OfferID: "2", Name: "Sikret B", Location: 810, Places: 16, Occupied: 1605, HasOccupied: true, Secure: true}, // 100,3 %
 	}
 	fs := Occupancy(offers, DefaultConfig(), "da")
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.ID)
 	}
-	for _, id := range []string{"at_risk-2019-1", "at_risk-2020-1", "emergency_track-2020-1", "over_occupancy-2022-2"} {
+	for _, id := range []string{"at_risk-2019-1", "at_risk-2020-1", "emergency_track-2020-1", "over_occupancy-2022-2", "over_occupancy-2024-2"} {
 		if find(fs, id) == nil {
 			t.Errorf("missing %s in %v", id, ids)
 		}
 	}
-	if len(fs) != 4 {
-		t.Errorf("findings: got %v, want 4", ids)
+	if len(fs) != 5 {
+		t.Errorf("findings: got %v, want 5", ids)
+	}
+	if f := find(fs, "over_occupancy-2024-2"); f == nil || !strings.Contains(f.Sentence, "belægningen var 100,3 % i 2024") {
+		t.Errorf("just above 100 %%: %+v", f)
 	}
 	want := "Sikret B: belægningen var 106 % i 2022 (16,9 helårspladser på 16 pladser), altså overbelægning."
 	if f := find(fs, "over_occupancy-2022-2"); f == nil || f.Sentence != want || f.Severity != Critical {

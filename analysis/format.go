@@ -36,7 +36,11 @@ func RoundDiv(num, den int64) int64 {
 }
 
 // PctWhole formats num/den as a whole percent for sentences: "10 %" (Danish), "10%" (English).
+// It writes "–" when den is not positive.
 func PctWhole(num, den int64, lang string) string {
+	if den <= 0 {
+		return "–"
+	}
 	p := FormatInt(RoundDiv(100*num, den), lang)
 	if lang == "en" {
 		return p + "%"
@@ -46,7 +50,7 @@ func PctWhole(num, den int64, lang string) string {
 
 // PctOneDecimal formats num/den as a percent with one decimal for tables: "10,5 %" / "10.5%".
 func PctOneDecimal(num, den int64, lang string) string {
-	if den == 0 {
+	if den <= 0 {
 		return "–"
 	}
 	t := RoundDiv(1000*num, den) // tenths of a percent

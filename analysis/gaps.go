@@ -29,6 +29,12 @@ const (
 	Critical = "critical"
 )
 
+// Kinds and Severities list the values findings take, for validating filters.
+var (
+	Kinds      = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack}
+	Severities = []string{CriticalShortage, Shortage, Balance, Surplus, Info, Warning, Critical}
+)
+
 // Key identifies a cell of a supply or demand series. PlaceType is "dag" or "doegn" in the input; findings
 // also use "alle".
 type Key struct {
@@ -128,17 +134,22 @@ func (cfg Config) Severity(s, d int64) string {
 // ordered by year, area, severity (worst first), target group and place type.
 func Gaps(in Input, cfg Config, lang string) []Finding {
 	supply, demand := withAll(in.Supply), withAll(in.Demand)
-	// a year with demand data but no line for a group is a year with demand 0 for it
-	demandYears := map[int]bool{}
+	// A year with demand data but no line for a group is a year with demand 0 for that group (and likewise for
+	// supply); a year without any demand data, or without any supply data, has no gap findings at all.
+	demandYears, supplyYears := map[int]bool{}, map[int]bool{}
 	for k := range demand {
 		demandYears[k.Year] = true
 	}
-	keys := map[Key]bool{}
 	for k := range supply {
-		keys[k] = true
+		supplyYears[k.Year] = true
 	}
-	for k := range demand {
-		keys[k] = true
+	keys := map[Key]bool{}
+	for _, m := range []map[Key]int64{supply, demand} {
+		for k := range m {
+			if supplyYears[k.Year] && demandYears[k.Year] {
+				keys[k] = true
+			}
+		}
 	}
 	var out []Finding
 	for k := range keys {
@@ -232,12 +243,15 @@ func findingURL(k Key) string {
 // least-squares forecast when enough years exist. Growing is decided exactly (rational arithmetic).
 func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, cfg Config) *Trend {
 	var years []int
-	for y := k.Year; demandYears[y]; y-- {
-		years = append([]int{y}, years...)
+	for y := range demandYears {
+		if y <= k.Year {
+			years = append(years, y)
+		}
 	}
 	if len(years) == 0 {
 		return nil
 	}
+	sort.Ints(years)
 	at := func(y int) int64 { kk := k; kk.Year = y; return demand[kk] }
 	t := &Trend{FirstYear: years[0], FirstDemand: at(years[0]), Years: len(years)}
 	now := at(k.Year)
@@ -245,7 +259,7 @@ func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, 
 		c := float64(now-t.FirstDemand) / float64(t.FirstDemand)
 		t.ChangeSince = &c
 	}
-	if len(years) >= 2 {
+	if demandYears[k.Year-1] {
 		p := at(k.Year - 1)
 		t.PrevDemand = &p
 		if p > 0 {

@@ -60,7 +60,11 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			if o.Secure || o.National {
 				f.Severity = Critical
 			}
-			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, pct(occ, o.Places*100), o.Year,
+			shown := pct(occ, o.Places*100)
+			if RoundDiv(occ, o.Places) <= cfg.OverOccupancyPct { // "100 %" would not read as above 100 %
+				shown = PctOneDecimal(occ, o.Places*100, lang)
+			}
+			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, shown, o.Year,
 				FormatHundredths(occ, lang), FormatInt(o.Places, lang))
 			out = append(out, f)
 		}

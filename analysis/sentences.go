@@ -12,7 +12,7 @@ import (
 type phrases struct {
 	shortage, surplus, surplusNoDemand, balance                    string
 	risen, fallen, unchanged                                       string
-	survey, join, noForecast                                       string
+	survey, join, noForecast, oneYear                              string
 	growing, forecastPoint                                         string
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
 }
@@ -28,6 +28,7 @@ var da = phrases{
 	survey:          "%d af %d kommuner vurderer, at udbuddet kun i ringe grad dækker behovet",
 	join:            ", og ",
 	noForecast:      "Der er kun data for %d år, så der laves ingen prognose.",
+	oneYear:         "Der er kun data for ét år, så der laves ingen prognose.",
 	growing:         "%s: efterspørgslen efter %s ventes at nå %s, mere end udbuddet på %s i %d.",
 	forecastPoint:   "%s (± %s) i %d",
 	overOccupancy:   "%s: belægningen var %s i %d (%s helårspladser på %s pladser), altså overbelægning.",
@@ -49,6 +50,7 @@ var en = phrases{
 	survey:          "%d of %d municipalities consider that supply meets the need only poorly",
 	join:            ", and ",
 	noForecast:      "There are data for only %d years, so no forecast is made.",
+	oneYear:         "There are data for one year only, so no forecast is made.",
 	growing:         "%s: demand for %s is expected to reach %s, more than the supply of %s in %d.",
 	forecastPoint:   "%s (± %s) in %d",
 	overOccupancy:   "%s: occupancy was %s in %d (%s full-year places in %s places): over-occupancy.",
@@ -123,8 +125,12 @@ func gapSentence(f Finding, lang string) string {
 	if len(clauses) > 0 {
 		s += " " + strings.Join(clauses, p.join) + "."
 	}
-	if t := f.Trend; t != nil && t.Years > 1 && len(t.Forecast) == 0 {
-		s += " " + fmt.Sprintf(p.noForecast, t.Years)
+	if t := f.Trend; t != nil && len(t.Forecast) == 0 {
+		if t.Years == 1 {
+			s += " " + p.oneYear
+		} else {
+			s += " " + fmt.Sprintf(p.noForecast, t.Years)
+		}
 	}
 	return s
 }

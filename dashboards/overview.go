@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +24,7 @@ type request struct {
 	TargetGroup string
 	PlaceType   string
 	Kind        string
+	Severity    string
 	Offer       string
 	View        queries.View
 }
@@ -31,7 +33,8 @@ type request struct {
 // analyst access exists.
 func parseRequest(c *echo.Context) (request, error) {
 	r := request{Lang: lang(c.QueryParam("lang")), TargetGroup: c.QueryParam("target_group"),
-		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Offer: c.QueryParam("offer")}
+		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Severity: c.QueryParam("severity"),
+		Offer: c.QueryParam("offer")}
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1990 || n > 2100 {
@@ -49,23 +52,29 @@ func parseRequest(c *echo.Context) (request, error) {
 			return r, badRequest{fmt.Sprintf("Ukendt pladstype %q: brug dag, doegn eller alle. (Unknown place type.)", r.PlaceType)}
 		}
 	}
+	if r.Kind != "" && !slices.Contains(analysis.Kinds, r.Kind) {
+		return r, badRequest{fmt.Sprintf("Ukendt slags fund %q. (Unknown kind.)", r.Kind)}
+	}
+	if r.Severity != "" && !slices.Contains(analysis.Severities, r.Severity) {
+		return r, badRequest{fmt.Sprintf("Ukendt alvorlighed %q. (Unknown severity.)", r.Severity)}
+	}
 	if d := c.QueryParam("draft"); d == "true" || d == "1" {
 		return r, echo.NewHTTPError(http.StatusForbidden, "Kladder kræver analytikeradgang. (Drafts need analyst access.)")
 	}
 	return r, nil
 }
 
-// resolveYear picks the requested year, or the latest with data.
-func resolveYear(r *request, years []int) error {
+// resolveYear picks the requested year, or the default one (queries.LatestYear).
+func resolveYear(r *request, years []queries.YearData) error {
 	if len(years) == 0 {
 		return nil
 	}
 	if r.Year == 0 {
-		r.Year = years[len(years)-1]
+		r.Year = queries.LatestYear(years)
 		return nil
 	}
 	for _, y := range years {
-		if y == r.Year {
+		if y.Year == r.Year {
 			return nil
 		}
 	}
@@ -104,6 +113,7 @@ type overviewPage struct {
 	Findings           []findingView
 	Balance            []findingView
 	Filtered           bool
+	Incomplete         string // the year lacks supply or demand data: no gap findings
 	AsOf               string
 	Empty              bool
 }
@@ -133,7 +143,13 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	if err := resolveYear(r, years); err != nil {
 		return overviewPage{}, err
 	}
-	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Years: years, Path: "/"}
+	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Path: "/"}
+	for _, y := range years {
+		p.Years = append(p.Years, y.Year)
+		if y.Year == r.Year && !(y.Supply && y.Demand) {
+			p.Incomplete = fmt.Sprintf(p.T["incomplete"], r.Year)
+		}
+	}
 	p.Title = text(r.Lang, "title")
 	if len(years) == 0 {
 		p.Empty = true
@@ -171,7 +187,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 			p.Findings = append(p.Findings, v)
 		}
 	}
-	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Offer != ""
+	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Severity != "" || r.Offer != ""
 	batches, err := rd.Batches(ctx)
 	if err != nil {
 		return p, err
@@ -192,6 +208,7 @@ func matches(f analysis.Finding, r request) bool {
 	return (r.TargetGroup == "" || f.TargetGroup == r.TargetGroup) &&
 		(r.PlaceType == "" || f.PlaceType == r.PlaceType) &&
 		(r.Kind == "" || f.Kind == r.Kind) &&
+		(r.Severity == "" || f.Severity == r.Severity) &&
 		(r.Offer == "" || (f.Offer != nil && f.Offer.ID == r.Offer))
 }
 

@@ -198,28 +198,37 @@ func TestOverview2022(t *testing.T) {
 		t.Error("over-occupancy finding missing")
 	}
 
-	// Perturbation: Aalborg's 2022 capacity again, with one extra municipal place. Capacity is replaced by
-	// year + location, so the file holds all of Aalborg's 2022 lines plus the new one.
+	// Perturbation: Aalborg's 2022 capacity again, with one extra municipal place on its (only) municipal
+	// line for residential social-psychiatry places. Capacity is replaced by year + location, so the file holds
+	// all of Aalborg's 2022 lines.
 	header, rows := demoCSV(t, "capacity")
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write(header)
-	aalborgBefore := int64(0)
+	aalborgBefore, bumped := int64(0), 0
 	for _, r := range rows {
-		if r["year"] == "2022" && r["location"] == "851" {
-			var rec []string
-			for _, h := range header {
-				rec = append(rec, r[h])
-			}
-			w.Write(rec)
-			if r["ownership"] == "kommunal" && r["agreement"] == "false" {
-				n, _ := strconv.ParseInt(r["places"], 10, 64)
-				aalborgBefore += n
-			}
+		if r["year"] != "2022" || r["location"] != "851" {
+			continue
 		}
+		municipal := r["ownership"] == "kommunal" && r["agreement"] == "false"
+		n, _ := strconv.ParseInt(r["places"], 10, 64)
+		if municipal {
+			aalborgBefore += n
+		}
+		if municipal && r["offer_id"] == "" && r["place_type"] == "doegn" && r["target_group"] == "socialpsykiatri" {
+			r["places"] = strconv.FormatInt(n+1, 10)
+			bumped++
+		}
+		var rec []string
+		for _, h := range header {
+			rec = append(rec, r[h])
+		}
+		w.Write(rec)
 	}
-	w.Write([]string{"2022", "", "851", "kommunal", "false", "doegn", "socialpsykiatri", "1", ""})
 	w.Flush()
+	if bumped != 1 {
+		t.Fatalf("lines changed: %d, want 1", bumped)
+	}
 	ctx := context.Background()
 	d, _ := data.DatasetByName("capacity")
 	if _, err := ingest.File(ctx, st, d, "aalborg-2022.csv", buf.Bytes(), ingest.Options{}); err != nil {
@@ -357,6 +366,23 @@ func TestHTTPBehaviour(t *testing.T) {
 		}
 		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no security headers", tc.path)
+		}
+	}
+	if _, body := get(t, srv.URL+"/?year=2030"); !strings.Contains(body, "Ingen data for 2030") {
+		t.Error("404 for a year without data does not say why")
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/findings?kind=nosuch"); res.StatusCode != 400 {
+		t.Errorf("unknown kind: %d", res.StatusCode)
+	}
+	_, body = get(t, srv.URL+"/api/v1/findings?year=2022&severity=critical")
+	var crit struct{ Items []analysis.Finding }
+	json.Unmarshal([]byte(body), &crit)
+	if len(crit.Items) == 0 {
+		t.Error("no critical findings in 2022")
+	}
+	for _, f := range crit.Items {
+		if f.Severity != "critical" {
+			t.Errorf("severity filter let through %s", f.Severity)
 		}
 	}
 	_, body = get(t, srv.URL+"/api/v1/nosuch")

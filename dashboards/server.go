@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/queries"
@@ -54,7 +55,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		HTTPErrorHandler: s.handleError,
 		Router:           echo.NewRouter(echo.RouterConfig{AutoHandleHEAD: true}),
 	})
-	s.echo.Use(securityHeaders, s.logRequests)
+	s.echo.Use(securityHeaders, middleware.Recover(), s.logRequests)
 	s.routes()
 	return s.echo, nil
 }
@@ -118,7 +119,11 @@ func (s *Server) handleError(c *echo.Context, err error) {
 	case errors.As(err, &sc) && sc.StatusCode() != 0:
 		code = sc.StatusCode()
 		msg, slug = http.StatusText(code), strings.ReplaceAll(strings.ToLower(http.StatusText(code)), " ", "_")
-		if code == http.StatusNotFound {
+		var he *echo.HTTPError
+		switch {
+		case errors.As(err, &he) && he.Message != "" && code < 500:
+			msg = he.Message // our handlers' messages are written for users
+		case code == http.StatusNotFound:
 			msg = "Siden findes ikke. (Not found.)"
 		}
 	}

@@ -131,8 +131,11 @@ var Datasets = []*Dataset{
 		Key:    []string{"year"},
 		Unique: []string{"year", "offer_id"},
 		Rules: func(r Row) []Violation {
-			if v, ok := r["budgeted_occupancy"].(Hundredths); ok && v > 100_00 {
+			switch v, ok := r["budgeted_occupancy"].(Hundredths); {
+			case ok && v > 100_00:
 				return []Violation{{Column: "budgeted_occupancy", DA: "en belægningsprocent kan højst være 100", EN: "an occupancy percentage is at most 100"}}
+			case ok && v <= 1_00:
+				return []Violation{{Column: "budgeted_occupancy", DA: "skrives i procent (fx 95), ikke som brøk (0,95)", EN: "is written in percent (e.g. 95), not as a fraction (0.95)"}}
 			}
 			return nil
 		},
@@ -146,8 +149,10 @@ var Datasets = []*Dataset{
 			{Name: "agreement", Aliases: []string{"socialaftale", "styringsaftale"}, Kind: KindBool, DA: "omfattet af Socialaftalen", EN: "covered by the agreement"},
 			colPlaceType, colTargetGroup,
 			{Name: "places", Aliases: []string{"pladser", "antal_pladser"}, Kind: KindInt, Required: true, DA: "antal pladser", EN: "number of places"},
-			{Name: "occupied", Aliases: []string{"belagte_pladser", "belægning", "helårspladser"}, Kind: KindDecimal, DA: "belagte pladser (helårspladser)", EN: "occupied places (full-year places)"},
+			{Name: "occupied", Aliases: []string{"belagte_pladser", "helårspladser"}, Kind: KindDecimal, DA: "belagte pladser (helårspladser)", EN: "occupied places (full-year places)"},
 		},
+		// one line per offer (or location, ownership and agreement) and place type and target group
+		Unique:  []string{"year", "offer_id", "location", "ownership", "agreement", "place_type", "target_group"},
 		Derived: []Column{{Name: "category", Kind: KindText, DA: "kategori: kommunal, privat eller socialaftale", EN: "category: kommunal, privat or socialaftale"}},
 		Key:     []string{"year", "location"},
 		Rules: func(r Row) []Violation {
@@ -200,7 +205,8 @@ var Datasets = []*Dataset{
 			{Name: "places", Aliases: []string{"helårspladser", "pladser"}, Kind: KindDecimal, Required: true, DA: "købte helårspladser", EN: "full-year places bought"},
 			{Name: "amount_dkk", Aliases: []string{"beløb", "beløb_kr"}, Kind: KindDecimal, DA: "beløb i kr.", EN: "amount in DKK"},
 		},
-		Key: []string{"year", "buyer"},
+		Key:    []string{"year", "buyer"},
+		Unique: []string{"year", "buyer", "offer_id", "target_group", "place_type"},
 	},
 	{
 		Name: "tariffs", NameDA: "Takster", NameEN: "Tariffs",

@@ -11,7 +11,7 @@ import (
 
 // check applies the row rules that look beyond one cell: references to offers (capacity), the dataset's
 // rules, uniqueness within the file; then it fills the derived columns.
-func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, headerLine int, rows []data.Row, lines []int) []Problem {
+func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, headerLine int, rows []data.Row, raws []map[string]string, lines []int) []Problem {
 	idx, _, _ := mapHeader(d, header, headerLine)
 	written := func(col string) string {
 		for i, c := range d.Columns {
@@ -22,8 +22,13 @@ func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []str
 		return col
 	}
 	var problems []Problem
+	// the value as the user wrote it; a value the file left out (filled from the offer) as stored
 	add := func(n int, col, da, en string) {
-		problems = append(problems, Problem{Line: lines[n], Column: written(col), Value: display(rows[n][col]), DA: da, EN: en})
+		v := raws[n][col]
+		if strings.TrimSpace(v) == "" {
+			v = display(rows[n][col])
+		}
+		problems = append(problems, Problem{Line: lines[n], Column: written(col), Value: v, DA: da, EN: en})
 	}
 	if _, ok := d.Column("offer_id"); ok && d.Name == "capacity" {
 		problems = append(problems, completeFromOffers(ctx, st, rows, add)...)

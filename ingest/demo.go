@@ -21,6 +21,11 @@ func Demo(ctx context.Context, st *queries.Store) ([]Result, error) {
 		if err != nil {
 			return out, fmt.Errorf("demo: %w", err)
 		}
+		if res.Batch.Duplicate { // loaded before, perhaps as a draft: the demo is public as loaded
+			if err := st.PublishBatch(ctx, res.Batch.ID); err != nil {
+				return out, err
+			}
+		}
 		out = append(out, res)
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -52,12 +53,13 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	if bad != nil {
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
-	rows, ignored, problems := parse(d, header, headerLine, records, lines)
+	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines)
 	res.Ignored = ignored
 	if len(problems) == 0 {
-		problems = check(ctx, st, d, header, headerLine, rows, lines)
+		problems = check(ctx, st, d, header, headerLine, rows, raws, lines)
 	}
 	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return res, &InvalidError{File: name, Problems: problems}
 	}
 	if len(rows) == 0 {
@@ -79,7 +81,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 // keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost.
 func keepOriginal(dbPath, sha, name string, content []byte) error {
 	dir := dbPath + ".files"
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil { // files may hold comments that identify citizens
 		return fmt.Errorf("ingest: keep original: %w", err)
 	}
 	path := filepath.Join(dir, sha+strings.ToLower(filepath.Ext(name)))
@@ -87,7 +89,7 @@ func keepOriginal(dbPath, sha, name string, content []byte) error {
 		return nil
 	}
 	tmp := path + ".part"
-	if err := os.WriteFile(tmp, content, 0o644); err != nil {
+	if err := os.WriteFile(tmp, content, 0o600); err != nil {
 		return fmt.Errorf("ingest: keep original: %w", err)
 	}
 	return os.Rename(tmp, path)
@@ -101,16 +103,8 @@ func readCSV(content []byte) (header []string, headerLine int, records [][]strin
 	if !utf8.Valid(content) {
 		return nil, 0, nil, nil, &Problem{DA: "filen er ikke UTF-8", EN: "the file is not UTF-8"}
 	}
-	first, _, _ := bytes.Cut(content, []byte("\n"))
-	sep := ','
-	best := 0
-	for _, c := range []rune{';', ',', '\t'} {
-		if n := strings.Count(string(first), string(c)); n > best {
-			sep, best = c, n
-		}
-	}
 	r := csv.NewReader(bytes.NewReader(content))
-	r.Comma = sep
+	r.Comma = detectSeparator(content)
 	r.FieldsPerRecord = -1
 	for {
 		rec, err := r.Read()
@@ -139,6 +133,27 @@ func readCSV(content []byte) (header []string, headerLine int, records [][]strin
 		return nil, 0, nil, nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
 	}
 	return header, headerLine, records, lines, nil
+}
+
+// detectSeparator picks ';', ',' or tab: the one that occurs most often in the busiest of the first ten
+// non-blank lines (a title line above the header has few separators; the header has many).
+func detectSeparator(content []byte) rune {
+	sep, best := ',', 0
+	seen := 0
+	for _, line := range strings.Split(string(content), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		for _, c := range []rune{';', ',', '\t'} {
+			if n := strings.Count(line, string(c)); n > best {
+				sep, best = c, n
+			}
+		}
+		if seen++; seen == 10 {
+			break
+		}
+	}
+	return sep
 }
 
 func blank(rec []string) bool {
@@ -190,19 +205,29 @@ func mapHeader(d *data.Dataset, header []string, headerLine int) (idx []int, ign
 }
 
 // parse maps the header and reads every cell; it reports every bad cell, not just the first.
-func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int) ([]data.Row, []string, []Problem) {
+// It also returns each row's cells as written, by column name, for the report.
+func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int) ([]data.Row, []map[string]string, []string, []Problem) {
 	idx, ignored, problems := mapHeader(d, header, headerLine)
 	if len(problems) > 0 {
-		return nil, ignored, problems
+		return nil, nil, ignored, problems
 	}
 	rows := make([]data.Row, 0, len(records))
+	raws := make([]map[string]string, 0, len(records))
 	for n, rec := range records {
-		row := data.Row{}
+		for i := len(header); i < len(rec); i++ {
+			if strings.TrimSpace(rec[i]) != "" {
+				problems = append(problems, Problem{Line: lines[n], Column: fmt.Sprintf("kolonne %d", i+1), Value: rec[i],
+					DA: fmt.Sprintf("rækken har flere felter end overskriften (%d); mangler der anførselstegn om et decimaltal?", len(header)),
+					EN: fmt.Sprintf("the row has more fields than the header (%d); is a decimal number missing its quotes?", len(header))})
+			}
+		}
+		row, written := data.Row{}, map[string]string{}
 		for i, c := range d.Columns {
 			raw := ""
 			if idx[i] >= 0 && idx[i] < len(rec) {
 				raw = rec[idx[i]]
 			}
+			written[c.Name] = raw
 			v, p := value(c, raw)
 			if p != nil {
 				p.Line = lines[n]
@@ -216,6 +241,7 @@ func parse(d *data.Dataset, header []string, headerLine int, records [][]string,
 			row[c.Name] = v
 		}
 		rows = append(rows, row)
+		raws = append(raws, written)
 	}
-	return rows, ignored, problems
+	return rows, raws, ignored, problems
 }

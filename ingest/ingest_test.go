@@ -113,7 +113,7 @@ func TestBadRowLoadsNothing(t *testing.T) {
 	ctx := context.Background()
 	bad := "år;beliggenhedskommune;driftsform;socialaftale;pladstype;målgruppe;Pladser\n" +
 		"2022;Aalborg;kommunal;nej;døgn;autisme-boern;10\n" +
-		"2022;Aalborg;kommunal;nej;døgn;autisme-boern;ti\n" +
+		"2022;Aalborg;kommunal;nej;døgn;autisme-voksne;ti\n" +
 		"2022;Rebild;privat;ja;dag;misbrug;4\n"
 	_, err := File(ctx, st, dataset(t, "capacity"), "bad.csv", []byte(bad), Options{})
 	var ie *InvalidError
@@ -223,5 +223,73 @@ func TestCapacityCompletedFromOffer(t *testing.T) {
 	places, _ := st.PlacesByLocation(ctx, queries.View{Draft: true}, 2023)
 	if len(places) != 1 || places[0].Location != 787 || places[0].Category != "socialaftale" || places[0].Places != 8 {
 		t.Errorf("places: %+v", places)
+	}
+}
+
+func TestReviewedInputs(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	capacity := dataset(t, "capacity")
+	for _, tc := range []struct {
+		name, file string
+		line       int
+		column     string
+		value      string
+		reason     string
+	}{
+		{"an unquoted decimal comma splits a field",
+			"year,location,ownership,place_type,target_group,places,occupied\n2022,851,kommunal,doegn,misbrug,10,16,9\n",
+			2, "kolonne 8", "9", "flere felter end overskriften"},
+		{"a leading zero is no thousands separator",
+			"year,location,ownership,place_type,target_group,places\n2022,851,kommunal,doegn,misbrug,0.500\n",
+			2, "places", "0.500", "ikke et helt tal"},
+		{"a line repeated in the file",
+			"year,location,ownership,place_type,target_group,places\n2022,851,kommunal,doegn,misbrug,5\n2022,851,kommunal,doegn,misbrug,5\n",
+			3, "target_group", "misbrug", "gentager linje 2"},
+		{"the value as written, not as stored",
+			"year,location,ownership,agreement,place_type,target_group,places\n2022,851,privat,Ja,doegn,misbrug,5\n",
+			2, "agreement", "Ja", "private pladser"},
+	} {
+		_, err := File(ctx, st, capacity, "x.csv", []byte(tc.file), Options{})
+		var ie *InvalidError
+		if !errors.As(err, &ie) || len(ie.Problems) != 1 {
+			t.Errorf("%s: got %v", tc.name, err)
+			continue
+		}
+		p := ie.Problems[0]
+		if p.Line != tc.line || p.Column != tc.column || p.Value != tc.value || !strings.Contains(p.DA, tc.reason) {
+			t.Errorf("%s: got %+v", tc.name, p)
+		}
+	}
+	// zero-padded municipality codes are codes
+	ok := "year;location;ownership;place_type;target_group;places\n\n2022;0851;kommunal;doegn;misbrug;5\n"
+	if res, err := File(ctx, st, capacity, "ok.csv", []byte(ok), Options{DryRun: true}); err != nil || res.Rows != 1 {
+		t.Errorf("0851: %+v %v", res, err)
+	}
+	offers := "year,offer_id,name,operator,ownership,location,budgeted_occupancy\n2023,T1,Tilbud,Region,regional,851,\"0,95\"\n"
+	_, err := File(ctx, st, dataset(t, "offers"), "o.csv", []byte(offers), Options{})
+	var ie *InvalidError
+	if !errors.As(err, &ie) || ie.Problems[0].Column != "budgeted_occupancy" || ie.Problems[0].Value != "0,95" {
+		t.Errorf("budgeted occupancy as a fraction: %v", err)
+	}
+}
+
+// Publishing a year publishes that year only, also of a batch with rows of several years.
+func TestPublishOneYearOfABatch(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	two := "year,municipality,target_group,place_type,placed,waiting\n2022,851,misbrug,dag,10,0\n2023,851,misbrug,dag,20,0\n"
+	if _, err := File(ctx, st, dataset(t, "demand"), "d.csv", []byte(two), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(ctx, 2022); err != nil {
+		t.Fatal(err)
+	}
+	cells, err := st.Demand(ctx, queries.View{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cells) != 1 || cells[0].Year != 2022 || cells[0].Value != 10 {
+		t.Errorf("published demand: %+v, want 2022 only", cells)
 	}
 }

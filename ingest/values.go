@@ -8,7 +8,7 @@ import (
 	"github.com/kapacitet/kapacitet/data"
 )
 
-var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
+var thousands = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})+$`)
 
 // parseInt reads a whole number; thousands dots ("1.234") are accepted.
 func parseInt(s string) (int64, bool) {
@@ -20,7 +20,7 @@ func parseInt(s string) (int64, bool) {
 }
 
 var (
-	decDanish  = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$`)
+	decDanish  = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$`)
 	decEnglish = regexp.MustCompile(`^-?\d+(\.\d+)?$`)
 )
 
@@ -115,8 +115,12 @@ func value(c data.Column, raw string) (any, *Problem) {
 	case data.KindTargetGroup:
 		return coded(data.TargetGroupVocabulary(), raw, "målgruppe", "target group")
 	case data.KindMunicipality:
-		v, p := coded(data.MunicipalityVocabulary(), raw, "kommune", "municipality")
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			s = strconv.Itoa(n) // municipal systems write codes with leading zeros ("0851")
+		}
+		v, p := coded(data.MunicipalityVocabulary(), s, "kommune", "municipality")
 		if p != nil {
+			p.Value = raw
 			return nil, p
 		}
 		n, _ := strconv.ParseInt(v.(string), 10, 64)

@@ -87,10 +87,10 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	sort.Strings(keyList)
 
 	var id int64
-	err = conn.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, published, demo)
-		VALUES ($1, $2, $3, $4, $5, $6::INTEGER[], $7, $8, $9) RETURNING id`,
+	err = conn.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
+		VALUES ($1, $2, $3, $4, $5, $6::INTEGER[], $7, $8) RETURNING id`,
 		d.Name, b.FileName, b.SHA256, len(b.Rows), strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
-		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Publish, b.Demo).Scan(&id)
+		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Demo).Scan(&id)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
 	}
@@ -142,6 +142,11 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 			return BatchResult{}, fmt.Errorf("store: batch status: %w", err)
 		}
 	}
+	if b.Publish {
+		if _, err := conn.ExecContext(ctx, query("publish_batch"), id); err != nil {
+			return BatchResult{}, fmt.Errorf("store: publish batch: %w", err)
+		}
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
 	}
@@ -161,7 +166,18 @@ func dbValue(v any) driver.Value {
 	}
 }
 
-// Publish publishes every batch with rows of year and returns how many batches changed.
+// PublishBatch publishes every year of batch id (the demo data, which is public as loaded).
+func (s *Store) PublishBatch(ctx context.Context, id int64) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	if _, err := s.db.ExecContext(ctx, query("publish_batch"), id); err != nil {
+		return fmt.Errorf("store: publish batch %d: %w", id, err)
+	}
+	return nil
+}
+
+// Publish publishes year: every batch with rows of that year becomes visible to viewers for that year. It
+// returns how many batches were newly published for it.
 func (s *Store) Publish(ctx context.Context, year int) (int64, error) {
 	s.write.Lock()
 	defer s.write.Unlock()

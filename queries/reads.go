@@ -56,16 +56,36 @@ func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*s
 	return nil
 }
 
+// YearData says what a year has: capacity rows (supply), demand rows, or both.
+type YearData struct {
+	Year           int
+	Supply, Demand bool
+}
+
 // Years returns the years with capacity or demand rows, ascending.
-func (s *Reader) Years(ctx context.Context, v View) ([]int, error) {
-	var out []int
+func (s *Reader) Years(ctx context.Context, v View) ([]YearData, error) {
+	var out []YearData
 	err := s.rows(ctx, "years", []any{v.Draft}, func(r *sql.Rows) error {
-		var y int
-		err := r.Scan(&y)
+		var y YearData
+		err := r.Scan(&y.Year, &y.Supply, &y.Demand)
 		out = append(out, y)
 		return err
 	})
 	return out, err
+}
+
+// LatestYear is the year a reader sees by default: the latest with both supply and demand, else the latest
+// with either; 0 when there is none.
+func LatestYear(years []YearData) int {
+	for i := len(years) - 1; i >= 0; i-- {
+		if years[i].Supply && years[i].Demand {
+			return years[i].Year
+		}
+	}
+	if len(years) > 0 {
+		return years[len(years)-1].Year
+	}
+	return 0
 }
 
 // PlacesByLocation is places in a location municipality of one category.
@@ -201,7 +221,7 @@ func (s *Reader) OffersFor(ctx context.Context, years []int) (map[int]map[string
 // ShowsDemo reports whether the rows a reader sees include the illustrative demo data.
 func (s *Reader) ShowsDemo(ctx context.Context, v View) (bool, error) {
 	var demo bool
-	err := s.q.QueryRowContext(ctx, query("demo_visible"), v.Draft).Scan(&demo)
+	err := s.q.QueryRowContext(ctx, demoVisibleSQL(), v.Draft).Scan(&demo)
 	if err != nil {
 		return false, fmt.Errorf("store: demo_visible: %w", err)
 	}

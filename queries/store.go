@@ -133,8 +133,10 @@ func query(name string) string {
 
 func sqlType(k data.Kind) string {
 	switch k {
-	case data.KindYear, data.KindInt, data.KindMunicipality, data.KindScore:
+	case data.KindYear, data.KindMunicipality, data.KindScore:
 		return "INTEGER"
+	case data.KindInt:
+		return "BIGINT"
 	case data.KindDecimal:
 		return "DECIMAL(18,2)"
 	case data.KindBool:
@@ -145,8 +147,8 @@ func sqlType(k data.Kind) string {
 }
 
 // datasetDDL generates each dataset's table and its rows view from the definitions in data/. The view adds
-// draft_visible (current rows) and published_visible (rows of published batches not replaced by a
-// published batch).
+// draft_visible (current rows) and published_visible (rows whose year is published for their batch and not
+// published for the batch that replaced them).
 func datasetDDL() []string {
 	var out []string
 	for _, d := range data.Datasets {
@@ -163,12 +165,22 @@ func datasetDDL() []string {
 		out = append(out, fmt.Sprintf(`CREATE OR REPLACE VIEW %[1]s_rows AS
 SELECT t.*,
        t.replaced_by IS NULL AS draft_visible,
-       b.published AND (t.replaced_by IS NULL OR NOT coalesce(rb.published, false)) AS published_visible
+       p.batch_id IS NOT NULL AND rp.batch_id IS NULL AS published_visible
 FROM %[1]s t
-JOIN batches b ON b.id = t.batch_id
-LEFT JOIN batches rb ON rb.id = t.replaced_by`, d.Name))
+LEFT JOIN published_years p ON p.batch_id = t.batch_id AND p.year = t.year
+LEFT JOIN published_years rp ON rp.batch_id = t.replaced_by AND rp.year = t.year`, d.Name))
 	}
 	return out
+}
+
+// demoVisibleSQL asks whether any row a reader sees belongs to a demo batch, over every dataset.
+func demoVisibleSQL() string {
+	var parts []string
+	for _, d := range data.Datasets {
+		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM %s_rows r JOIN batches b ON b.id = r.batch_id
+    WHERE b.demo AND CASE WHEN $1 THEN r.draft_visible ELSE r.published_visible END)`, d.Name))
+	}
+	return "SELECT " + strings.Join(parts, "\n    OR ")
 }
 
 // loadReference refreshes the reference tables from the catalogues in data/.

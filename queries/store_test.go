@@ -62,3 +62,35 @@ func TestFailedLoadRollsBack(t *testing.T) {
 		t.Fatalf("load after rollback: %+v %v", res, err)
 	}
 }
+
+// Occupancy compares occupied places with the places of the lines that report them.
+func TestOccupancyUsesLinesWithOccupied(t *testing.T) {
+	ctx := context.Background()
+	st, err := queries.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	offers, _ := data.DatasetByName("offers")
+	capacity, _ := data.DatasetByName("capacity")
+	load := func(d *data.Dataset, sha string, rows ...data.Row) {
+		lines := make([]int, len(rows))
+		if _, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: sha, SHA256: sha, Rows: rows, Lines: lines}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load(offers, "o", data.Row{"year": int64(2023), "offer_id": "T1", "name": "Tilbud", "operator": "Region", "ownership": "regional",
+		"location": int64(851), "budgeted_occupancy": data.Hundredths(9500), "enhanced_cooperation": true})
+	line := func(pt string, occ any) data.Row {
+		return data.Row{"year": int64(2023), "offer_id": "T1", "location": int64(851), "ownership": "regional", "agreement": true,
+			"place_type": pt, "target_group": "misbrug", "places": int64(10), "occupied": occ, "category": "socialaftale"}
+	}
+	load(capacity, "c", line("dag", nil), line("doegn", data.Hundredths(950)))
+	occ, err := st.OfferOccupancy(ctx, queries.View{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(occ) != 1 || occ[0].Places != 10 || occ[0].OccupiedH != 950 || occ[0].BudgetedH != 9500 || !occ[0].Enhanced {
+		t.Errorf("occupancy: %+v, want 9,5 of 10 places", occ)
+	}
+}

@@ -65,7 +65,7 @@ func runGaps(e *env, args []string) error {
 			if len(years) == 0 {
 				return fmt.Errorf("no data: load and publish data first (or use --draft)")
 			}
-			*year = years[len(years)-1]
+			*year = queries.LatestYear(years)
 		}
 		if all, err = dashboards.Findings(e.ctx, rd, v, cfg, *lang); err != nil {
 			return err
@@ -97,6 +97,9 @@ func runGaps(e *env, args []string) error {
 		}
 		return enc.Encode(out)
 	case "csv":
+		if demo {
+			fmt.Fprintln(e.stderr, "kapacitet: "+label) // a comment line would break CSV readers
+		}
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"id", "kind", "severity", "year", "target_group", "area", "place_type", "supply", "demand", "gap", "sentence"})
 		for _, x := range items {

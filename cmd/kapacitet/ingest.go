@@ -11,10 +11,12 @@ import (
 )
 
 func init() {
-	register(command{name: "ingest", args: "DATASET FILE...",
-		summary: "load files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")", run: runIngest})
+	register(command{name: "ingest", args: "DATASET FILE...", run: runIngest,
+		summary: "load files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")"})
 }
 
+// runIngest validates every file first and loads none unless all are valid; each valid file then becomes
+// its own batch, loaded in its own transaction.
 func runIngest(e *env, args []string) error {
 	f := newFlags(e, "ingest")
 	dry := f.Bool("dry-run", false, "validate only; load nothing")
@@ -33,55 +35,84 @@ func runIngest(e *env, args []string) error {
 	if !ok {
 		return usagef("unknown dataset %q; datasets: %s", pos[0], data.DatasetNames())
 	}
+	contents := make([][]byte, 0, len(pos)-1)
+	for _, file := range pos[1:] {
+		b, err := readInput(file)
+		if err != nil {
+			return err
+		}
+		contents = append(contents, b)
+	}
 	st, err := f.open(e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	var firstErr error
-	for _, file := range pos[1:] {
-		if fi, err := os.Stat(file); err != nil {
-			return err
-		} else if fi.Size() > ingest.MaxFileSize {
-			return &ingest.InvalidError{File: file, Problems: []ingest.Problem{{
-				DA: fmt.Sprintf("filen er større end %d MiB", ingest.MaxFileSize>>20),
-				EN: fmt.Sprintf("the file is larger than %d MiB", ingest.MaxFileSize>>20)}}}
+	for i, file := range pos[1:] {
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true})
+		if err != nil || *dry {
+			report(e, *format, res, err)
 		}
-		content, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		res, err := ingest.File(e.ctx, st, d, file, content, ingest.Options{DryRun: *dry, LoadedBy: "cli"})
-		if *format == "json" {
-			out := map[string]any{"file": file, "dataset": d.Name, "sha256": res.SHA256, "rows": res.Rows, "dry_run": *dry,
-				"batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced, "ignored_columns": res.Ignored}
-			var ie *ingest.InvalidError
-			if errors.As(err, &ie) {
-				out["problems"] = ie.Problems
-			}
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			enc.Encode(out)
-		}
-		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		if *format == "text" {
-			switch {
-			case *dry:
-				fmt.Fprintf(e.stdout, "%s: %d rows valid (dry run, nothing loaded)\n", file, res.Rows)
-			case res.Batch.Duplicate:
-				fmt.Fprintf(e.stdout, "%s: already loaded as batch %d; nothing changed\n", file, res.Batch.ID)
-			default:
-				fmt.Fprintf(e.stdout, "%s: %d rows loaded as draft batch %d (%d earlier rows replaced)\n", file, res.Rows, res.Batch.ID, res.Batch.Replaced)
-			}
-			if len(res.Ignored) > 0 {
-				fmt.Fprintf(e.stdout, "  ignored columns: %v\n", res.Ignored)
-			}
+		if err != nil && firstErr == nil {
+			firstErr = err
 		}
 	}
-	return firstErr
+	if firstErr != nil || *dry {
+		return firstErr
+	}
+	for i, file := range pos[1:] {
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli"})
+		report(e, *format, res, err)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readInput reads a file after checking its size, so a huge file is refused before it is read.
+func readInput(file string) ([]byte, error) {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > ingest.MaxFileSize {
+		return nil, &ingest.InvalidError{File: file, Problems: []ingest.Problem{{
+			DA: fmt.Sprintf("filen er større end %d MiB", ingest.MaxFileSize>>20),
+			EN: fmt.Sprintf("the file is larger than %d MiB", ingest.MaxFileSize>>20)}}}
+	}
+	return os.ReadFile(file)
+}
+
+// report prints what an ingest did or why it refused, as text or JSON. The error itself goes to stderr
+// through main.
+func report(e *env, format string, res ingest.Result, err error) {
+	if format == "json" {
+		out := map[string]any{"file": res.File, "dataset": res.Dataset, "sha256": res.SHA256, "rows": res.Rows,
+			"dry_run": res.DryRun, "batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced,
+			"ignored_columns": res.Ignored}
+		var ie *ingest.InvalidError
+		if errors.As(err, &ie) {
+			out["problems"] = ie.Problems
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return
+	}
+	if err != nil {
+		return
+	}
+	switch {
+	case res.DryRun:
+		fmt.Fprintf(e.stdout, "%s: %d rows valid (dry run, nothing loaded)\n", res.File, res.Rows)
+	case res.Batch.Duplicate:
+		fmt.Fprintf(e.stdout, "%s: already loaded as batch %d; nothing changed\n", res.File, res.Batch.ID)
+	default:
+		fmt.Fprintf(e.stdout, "%s: %d rows loaded as draft batch %d (%d earlier rows replaced)\n", res.File, res.Rows, res.Batch.ID, res.Batch.Replaced)
+	}
+	if len(res.Ignored) > 0 {
+		fmt.Fprintf(e.stdout, "  ignored columns: %v\n", res.Ignored)
+	}
 }

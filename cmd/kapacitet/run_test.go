@@ -176,12 +176,17 @@ func TestExitCodes(t *testing.T) {
 	if out, _, _ := cli(t, "ingest", "demand", good, "--db", db); !strings.Contains(out, "already loaded") {
 		t.Errorf("second ingest: %s", out)
 	}
-	// the draft is not published: gaps says so; with --draft it sees the demand
+	capFile := filepath.Join(dir, "cap.csv")
+	os.WriteFile(capFile, []byte("year;location;ownership;agreement;place_type;target_group;places\n2023;Aalborg;kommunal;nej;døgn;autisme-boern;1\n"), 0o644)
+	if _, errOut, code := cli(t, "ingest", "capacity", capFile, "--db", db); code != 0 {
+		t.Fatalf("ingest capacity: %d %s", code, errOut)
+	}
+	// the drafts are not published: gaps says so; with --draft it sees them (demand 4, supply 1)
 	if _, errOut, code := cli(t, "gaps", "--db", db); code != 1 || !strings.Contains(errOut, "no data") {
 		t.Errorf("gaps before publish: %d %s", code, errOut)
 	}
 	out, _, code := cli(t, "gaps", "--db", db, "--draft", "--format", "csv")
-	if code != 0 || !strings.Contains(out, "gap-2023-1081-autisme-boern-doegn,gap,critical_shortage,2023") {
+	if code != 0 || !strings.Contains(out, "gap-2023-1081-autisme-boern-doegn,gap,critical_shortage,2023,autisme-boern,1081,doegn,1,4,3,") {
 		t.Errorf("gaps --draft: %d %s", code, out)
 	}
 }
@@ -195,5 +200,23 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	if strings.Join(pos, " ") != "capacity a.csv b.csv" || !*dry || f.db != "x.duckdb" {
 		t.Errorf("pos %v dry %v db %s", pos, *dry, f.db)
+	}
+}
+
+// Several files: none is loaded unless all are valid.
+func TestIngestSeveralFilesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(good, []byte("year,municipality,inhabitants\n2023,Aalborg,222571\n"), 0o644)
+	os.WriteFile(bad, []byte("year,municipality,inhabitants\n2023,Aalborgg,1\n"), 0o644)
+	_, errOut, code := cli(t, "ingest", "population", good, bad, "--db", db)
+	if code != 3 || !strings.Contains(errOut, "nærmeste: 851") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	out, _, _ := cli(t, "ingest", "population", good, "--db", db)
+	if !strings.Contains(out, "draft batch 1") {
+		t.Errorf("the good file was loaded by the failed command: %s", out)
 	}
 }

@@ -1,6 +1,7 @@
 -- Offers with their places and occupied full-year places per year (capacity lines with an offer id).
 SELECT o.year, o.offer_id, o.name, o.location, split_part(coalesce(o.target_groups, ''), ';', 1) AS target_group,
-       sum(c.places)::BIGINT AS places,
+       -- occupancy compares occupied places with the places of the same lines
+       coalesce(sum(c.places) FILTER (WHERE c.occupied IS NOT NULL), 0)::BIGINT AS places,
        (sum(c.occupied) * 100)::BIGINT AS occupied_h,
        count(c.occupied) > 0 AS has_occupied,
        (coalesce(o.budgeted_occupancy, 0) * 100)::BIGINT AS budgeted_h,
