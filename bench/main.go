@@ -145,7 +145,7 @@ func run(scale int, check bool) error {
 	return nil
 }
 
-// scaledCapacity repeats the demo capacity file scale times, shifting the years by 5 each time so that every
+// scaledCapacity repeats the aggregate lines of the demo capacity file scale times, shifting the years by 5 each time so that every
 // copy has its own replacement keys.
 func scaledCapacity(scale int) ([]byte, int, error) {
 	b, _, err := data.DemoFile("capacity")
@@ -162,9 +162,11 @@ func scaledCapacity(scale int) ([]byte, int, error) {
 	rows := 0
 	for k := 0; k < scale; k++ {
 		for _, r := range recs[1:] {
+			if r[1] != "" {
+				continue // the aggregate lines only: the benchmark database has no offers
+			}
 			y, _ := strconv.Atoi(r[0])
 			rec := append([]string{strconv.Itoa(y + 5*k)}, r[1:]...)
-			rec[1], rec[8] = "", "" // aggregate lines: the benchmark database has no offers
 			w.Write(rec)
 			rows++
 		}
