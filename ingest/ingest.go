@@ -1,19 +1,14 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
@@ -25,6 +20,7 @@ type Options struct {
 	LoadedBy string // who loads (user or token name)
 	Demo     bool   // the file is part of the illustrative demo data
 	Publish  bool   // publish the batch at once (the demo)
+	Sheet    string // XLSX: the sheet to read (default: the one whose header names the dataset's columns)
 }
 
 // Result says what an ingest did.
@@ -49,10 +45,14 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	}
 	sum := sha256.Sum256(content)
 	res := Result{Dataset: d.Name, File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opt.DryRun}
-	header, headerLine, records, lines, bad := readCSV(content)
+	t, bad := readTable(ctx, st, d, name, content, opt.Sheet)
 	if bad != nil {
+		if bad.Unit == "" && t != nil {
+			bad.Unit = t.unit
+		}
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
+	header, headerLine, records, lines := t.header, t.headerPos, t.rows, t.pos
 	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines)
 	res.Ignored = ignored
 	if len(problems) == 0 {
@@ -60,6 +60,9 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		for i := range problems {
+			problems[i].Unit, problems[i].Sheet = t.unit, t.sheet
+		}
 		return res, &InvalidError{File: name, Problems: problems}
 	}
 	if len(rows) == 0 {
@@ -93,76 +96,6 @@ func keepOriginal(dbPath, sha, name string, content []byte) error {
 		return fmt.Errorf("ingest: keep original: %w", err)
 	}
 	return os.Rename(tmp, path)
-}
-
-// readCSV reads a UTF-8 CSV (with or without BOM; separator ';', ',' or tab, whichever the header line has
-// most of). It returns the header and its line, the records and the line each record starts on; blank lines are
-// skipped.
-func readCSV(content []byte) (header []string, headerLine int, records [][]string, lines []int, problem *Problem) {
-	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(content) {
-		return nil, 0, nil, nil, &Problem{DA: "filen er ikke UTF-8", EN: "the file is not UTF-8"}
-	}
-	r := csv.NewReader(bytes.NewReader(content))
-	r.Comma = detectSeparator(content)
-	r.FieldsPerRecord = -1
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, 0, nil, nil, &Problem{Line: pe.StartLine, DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
-			}
-			return nil, 0, nil, nil, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
-		}
-		line, _ := r.FieldPos(0)
-		if blank(rec) {
-			continue
-		}
-		if header == nil {
-			header, headerLine = rec, line
-			continue
-		}
-		records = append(records, rec)
-		lines = append(lines, line)
-	}
-	if header == nil {
-		return nil, 0, nil, nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
-	}
-	return header, headerLine, records, lines, nil
-}
-
-// detectSeparator picks ';', ',' or tab: the one that occurs most often in the busiest of the first ten
-// non-blank lines (a title line above the header has few separators; the header has many).
-func detectSeparator(content []byte) rune {
-	sep, best := ',', 0
-	seen := 0
-	for _, line := range strings.Split(string(content), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		for _, c := range []rune{';', ',', '\t'} {
-			if n := strings.Count(line, string(c)); n > best {
-				sep, best = c, n
-			}
-		}
-		if seen++; seen == 10 {
-			break
-		}
-	}
-	return sep
-}
-
-func blank(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // mapHeader finds each column of d in header (by canonical name or alias, forgivingly). It returns the

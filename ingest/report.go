@@ -10,7 +10,9 @@ import (
 // Problem is one reason a file cannot be loaded: where (line as the user sees it in the file, column as
 // written), what (the value) and why, in Danish and English.
 type Problem struct {
-	Line   int    `json:"line"` // 0 when the problem concerns the whole file
+	Line   int    `json:"line"`           // 0 when the problem concerns the whole file
+	Unit   string `json:"unit,omitempty"` // what Line counts: "line" (CSV, NDJSON), "row" (XLSX), "record" (JSON array, Parquet)
+	Sheet  string `json:"sheet,omitempty"`
 	Column string `json:"column,omitempty"`
 	Value  string `json:"value,omitempty"`
 	DA     string `json:"reason_da"`
@@ -19,8 +21,15 @@ type Problem struct {
 
 func (p Problem) String() string {
 	var b strings.Builder
+	if p.Sheet != "" {
+		fmt.Fprintf(&b, "ark %q, ", p.Sheet)
+	}
+	unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
+	if unit == "" {
+		unit = "linje"
+	}
 	if p.Line > 0 {
-		fmt.Fprintf(&b, "linje %d", p.Line)
+		fmt.Fprintf(&b, "%s %d", unit, p.Line)
 	} else {
 		b.WriteString("filen")
 	}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/big"
+	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -250,4 +254,67 @@ func (s *Reader) Batches(ctx context.Context) ([]Batch, error) {
 		return err
 	})
 	return out, err
+}
+
+// DatasetRows returns the rows of dataset d the view sees, in load order (batch, line), with the canonical
+// Go types of data.Row (int64, data.Hundredths, string, bool, nil).
+func (s *Reader) DatasetRows(ctx context.Context, d *data.Dataset, v View) ([]data.Row, error) {
+	cols := d.AllColumns()
+	var names []string
+	for _, c := range cols {
+		names = append(names, c.Name)
+	}
+	q := fmt.Sprintf(`SELECT %s FROM %s_rows WHERE CASE WHEN $1 THEN draft_visible ELSE published_visible END ORDER BY batch_id, line`,
+		strings.Join(names, ", "), d.Name)
+	rs, err := s.q.QueryContext(ctx, q, v.Draft)
+	if err != nil {
+		return nil, fmt.Errorf("store: rows of %s: %w", d.Name, err)
+	}
+	defer rs.Close()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out []data.Row
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		r := data.Row{}
+		for i, c := range cols {
+			r[c.Name] = canonical(c.Kind, vals[i])
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// canonical converts a value scanned from DuckDB to data.Row's types.
+func canonical(k data.Kind, v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case duckdb.Decimal:
+		return data.Hundredths(new(big.Int).Set(x.Value).Int64() * pow10(2-int(x.Scale)))
+	case string:
+		if k == data.KindTargetGroupList {
+			return strings.Split(x, ";")
+		}
+		return x
+	default:
+		return v
+	}
+}
+
+func pow10(n int) int64 {
+	p := int64(1)
+	for ; n > 0; n-- {
+		p *= 10
+	}
+	return p
 }

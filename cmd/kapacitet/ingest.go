@@ -12,7 +12,7 @@ import (
 
 func init() {
 	register(command{name: "ingest", args: "DATASET FILE...", run: runIngest,
-		summary: "load files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")"})
+		summary: "load CSV, XLSX, JSON/NDJSON or Parquet files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")"})
 }
 
 // runIngest validates every file first and loads none unless all are valid; each valid file then becomes
@@ -21,6 +21,7 @@ func runIngest(e *env, args []string) error {
 	f := newFlags(e, "ingest")
 	dry := f.Bool("dry-run", false, "validate only; load nothing")
 	format := f.String("format", "text", "report format: text or json")
+	sheet := f.String("sheet", "", "XLSX: the sheet to read (default: the one whose header names the dataset's columns)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func runIngest(e *env, args []string) error {
 	defer st.Close()
 	var firstErr error
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true})
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true, Sheet: *sheet})
 		if err != nil || *dry {
 			report(e, *format, res, err)
 		}
@@ -62,7 +63,7 @@ func runIngest(e *env, args []string) error {
 		return firstErr
 	}
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli"})
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet})
 		report(e, *format, res, err)
 		if err != nil {
 			return err
