@@ -293,3 +293,38 @@ func TestPublishOneYearOfABatch(t *testing.T) {
 		t.Errorf("published demand: %+v, want 2022 only", cells)
 	}
 }
+
+// Morsø's demand file leaves Aalborg's rows alone; restoring the first batch brings Morsø's first row back.
+func TestReplacementByKeyAndRestore(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	d := dataset(t, "demand")
+	first := "year,municipality,target_group,place_type,placed,waiting\n2023,Morsø,misbrug,dag,10,1\n2023,Aalborg,misbrug,dag,50,2\n"
+	morsoe := "year,municipality,target_group,place_type,placed,waiting\n2023,773,misbrug,dag,12,0\n"
+	placed := func() map[int64]int64 {
+		rows, err := st.DatasetRows(ctx, d, queries.View{Draft: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]int64{}
+		for _, r := range rows {
+			out[r["municipality"].(int64)] += r["placed"].(int64)
+		}
+		return out
+	}
+	if _, err := File(ctx, st, d, "first.csv", []byte(first), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := File(ctx, st, d, "morsoe.csv", []byte(morsoe), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := placed(); got[773] != 12 || got[851] != 50 || len(got) != 2 {
+		t.Errorf("after Morsø's file: %v", got)
+	}
+	if _, err := st.RestoreBatch(ctx, 1, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := placed(); got[773] != 10 || got[851] != 50 || len(got) != 2 {
+		t.Errorf("after restoring batch 1: %v", got)
+	}
+}

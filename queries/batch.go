@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -186,4 +187,69 @@ func (s *Store) Publish(ctx context.Context, year int) (int64, error) {
 		return 0, fmt.Errorf("store: publish %d: %w", year, err)
 	}
 	return res.RowsAffected()
+}
+
+// ErrNotFound is returned when a batch does not exist.
+var ErrNotFound = errors.New("not found")
+
+// RestoreBatch brings back the rows of batch id as a new batch: the same file loaded again, so it replaces
+// what replaced it (by the same replacement keys). A batch that is still in force is a no-op (Duplicate).
+func (s *Store) RestoreBatch(ctx context.Context, id int64, by string) (BatchResult, error) {
+	var b Batch
+	var found bool
+	list, err := s.Batches(ctx)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	for _, x := range list {
+		if x.ID == id {
+			b, found = x, true
+		}
+	}
+	if !found {
+		return BatchResult{}, fmt.Errorf("store: batch %d: %w", id, ErrNotFound)
+	}
+	d, ok := data.DatasetByName(b.Dataset)
+	if !ok {
+		return BatchResult{}, fmt.Errorf("store: batch %d has unknown dataset %q", id, b.Dataset)
+	}
+	rows, lines, err := s.batchRows(ctx, d, id)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	return s.LoadBatch(ctx, NewBatch{Dataset: d, FileName: b.FileName, SHA256: b.SHA256, Rows: rows, Lines: lines,
+		LoadedBy: by, Demo: b.Demo})
+}
+
+// batchRows reads every row a batch loaded, replaced or not, in file order.
+func (s *Store) batchRows(ctx context.Context, d *data.Dataset, id int64) ([]data.Row, []int, error) {
+	cols := d.AllColumns()
+	names := []string{"line"}
+	for _, c := range cols {
+		names = append(names, c.Name)
+	}
+	rs, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE batch_id = $1 ORDER BY line", strings.Join(names, ", "), d.Name), id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: rows of batch %d: %w", id, err)
+	}
+	defer rs.Close()
+	vals := make([]any, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var rows []data.Row
+	var lines []int
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		r := data.Row{}
+		for i, c := range cols {
+			r[c.Name] = canonical(c.Kind, vals[i+1])
+		}
+		rows = append(rows, r)
+		lines = append(lines, int(canonical(data.KindInt, vals[0]).(int64)))
+	}
+	return rows, lines, rs.Err()
 }

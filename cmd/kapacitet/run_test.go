@@ -220,3 +220,44 @@ func TestIngestSeveralFilesAllOrNothing(t *testing.T) {
 		t.Errorf("the good file was loaded by the failed command: %s", out)
 	}
 }
+
+// Morsø's demand file replaces Morsø's rows only; restoring the first batch brings its rows back.
+func TestReplaceAndRestore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	first := filepath.Join(dir, "first.csv")
+	morsoe := filepath.Join(dir, "morsoe.csv")
+	os.WriteFile(first, []byte("year,municipality,target_group,place_type,placed,waiting\n2023,Morsø,misbrug,dag,10,1\n2023,Aalborg,misbrug,dag,50,2\n"), 0o644)
+	os.WriteFile(morsoe, []byte("year,municipality,target_group,place_type,placed,waiting\n2023,773,misbrug,dag,12,0\n"), 0o644)
+	for _, f := range []string{first, morsoe} {
+		if _, errOut, code := cli(t, "ingest", "demand", f, "--db", db); code != 0 {
+			t.Fatal(errOut)
+		}
+	}
+	out, _, _ := cli(t, "batches", "list", "--db", db)
+	if !strings.Contains(out, "partly_superseded") || !strings.Contains(out, "morsoe.csv") {
+		t.Errorf("batches list:\n%s", out)
+	}
+	out, errOut, code := cli(t, "batches", "restore", "1", "--db", db)
+	// restoring loads batch 1's rows again: they replace Morsø's second row and batch 1's own Aalborg row
+	if code != 0 || !strings.Contains(out, "restored as draft batch 3: 2 rows (2 current rows replaced)") {
+		t.Errorf("restore: %d %s %s", code, out, errOut)
+	}
+	out, _, _ = cli(t, "batches", "restore", "3", "--db", db)
+	if !strings.Contains(out, "in force") {
+		t.Errorf("restore of a batch in force: %s", out)
+	}
+	if _, _, code := cli(t, "batches", "restore", "99", "--db", db); code != 2 {
+		t.Errorf("restore of no batch: exit %d", code)
+	}
+	out, _, _ = cli(t, "batches", "--db", db)
+	status := map[string]string{}
+	for _, line := range strings.Split(out, "\n")[1:] {
+		if f := strings.Fields(line); len(f) > 4 {
+			status[f[0]] = f[4]
+		}
+	}
+	if status["1"] != "superseded" || status["2"] != "superseded" || status["3"] != "active" {
+		t.Errorf("statuses after restore: %v\n%s", status, out)
+	}
+}
