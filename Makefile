@@ -7,7 +7,7 @@ BIN     := bin/kapacitet
 DB      ?= kapacitet.duckdb
 ECHARTS := dashboards/static/vendor/echarts.min.js
 
-.PHONY: all assets build run demo test vet chromium bench bench-small demo-data clean
+.PHONY: all assets build run demo test vet chromium fuzz bench bench-small demo-data clean
 
 all: build
 
@@ -42,7 +42,14 @@ chromium:
 
 test: assets vet chromium
 	go test -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=3s
 	$(MAKE) bench-small
+
+# every fuzz target for a while (seed corpora in ingest/testdata/fuzz/); no input may panic
+FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzReadCSV FuzzReadXLSX FuzzReadJSON FuzzMapper
+fuzz:
+	@for f in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./ingest || exit 1; done
 
 # figures and ratios against a baseline run in the same process
 bench:
