@@ -69,33 +69,45 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		return res, &InvalidError{File: name, Problems: []Problem{{DA: "filen har ingen rækker", EN: "the file has no rows"}}}
 	}
 	res.Rows = len(rows)
-	if opt.DryRun {
-		return res, nil
-	}
-	if err := keepOriginal(st.Path(), res.SHA256, name, content); err != nil {
+	nb := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, Rows: rows, Lines: lines,
+		LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun}
+	if opt.DryRun { // load and roll back: the report says what would be added and replaced
+		var err error
+		res.Batch, err = st.LoadBatch(ctx, nb)
 		return res, err
 	}
-	b, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256,
-		Rows: rows, Lines: lines, LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish})
-	res.Batch = b
+	// the original is on disk before the transaction commits, and removed again if it aborts (unless an
+	// earlier batch already kept the same file)
+	kept, err := keepOriginal(st.Path(), res.SHA256, name, content)
+	if err != nil {
+		return res, err
+	}
+	res.Batch, err = st.LoadBatch(ctx, nb)
+	if err != nil && kept != "" {
+		os.Remove(kept)
+	}
 	return res, err
 }
 
-// keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost.
-func keepOriginal(dbPath, sha, name string, content []byte) error {
+// keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost. It
+// returns the path it wrote, or "" when the file was kept already.
+func keepOriginal(dbPath, sha, name string, content []byte) (string, error) {
 	dir := dbPath + ".files"
 	if err := os.MkdirAll(dir, 0o700); err != nil { // files may hold comments that identify citizens
-		return fmt.Errorf("ingest: keep original: %w", err)
+		return "", fmt.Errorf("ingest: keep original: %w", err)
 	}
 	path := filepath.Join(dir, sha+strings.ToLower(filepath.Ext(name)))
 	if _, err := os.Stat(path); err == nil {
-		return nil
+		return "", nil
 	}
 	tmp := path + ".part"
 	if err := os.WriteFile(tmp, content, 0o600); err != nil {
-		return fmt.Errorf("ingest: keep original: %w", err)
+		return "", fmt.Errorf("ingest: keep original: %w", err)
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("ingest: keep original: %w", err)
+	}
+	return path, nil
 }
 
 // mapHeader finds each column of d in header (by canonical name or alias, forgivingly). It returns the

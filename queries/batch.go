@@ -2,6 +2,7 @@ package queries
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ type NewBatch struct {
 	LoadedBy string
 	Demo     bool
 	Publish  bool // publish at once (the demo); otherwise the batch is a draft
+	DryRun   bool // do everything, report it, then roll back
 }
 
 // BatchResult says what a load did.
@@ -33,6 +35,17 @@ type BatchResult struct {
 	Rows      int
 	Replaced  int  // earlier rows replaced
 	Duplicate bool // the same file was already loaded and is in force: nothing was done
+	DryRun    bool // everything was done and then rolled back
+	Summary   []SummaryLine
+}
+
+// SummaryLine counts the rows a batch added and replaced for one year and target group ("" for datasets
+// without target groups).
+type SummaryLine struct {
+	Year        int    `json:"year"`
+	TargetGroup string `json:"target_group,omitempty"`
+	Added       int    `json:"added"`
+	Replaced    int    `json:"replaced"`
 }
 
 // LoadBatch loads a batch in one transaction: it records the batch, inserts its rows and marks as replaced
@@ -88,8 +101,8 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	sort.Strings(keyList)
 
 	var id int64
-	err = conn.QueryRowContext(ctx, `INSERT INTO batches (dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
-		VALUES ($1, $2, $3, $4, $5, $6::INTEGER[], $7, $8) RETURNING id`,
+	err = conn.QueryRowContext(ctx, `INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
+		SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6::INTEGER[], $7, $8 FROM batches RETURNING id`,
 		d.Name, b.FileName, b.SHA256, len(b.Rows), strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
 		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Demo).Scan(&id)
 	if err != nil {
@@ -127,13 +140,13 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	for _, k := range d.Key {
 		match = append(match, fmt.Sprintf("n.%[1]s IS NOT DISTINCT FROM t.%[1]s", k))
 	}
-	res, err := conn.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s AS t SET replaced_by = $1
+	upd, err := conn.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s AS t SET replaced_by = $1
 		WHERE t.replaced_by IS NULL AND t.batch_id <> $1
 		  AND EXISTS (SELECT 1 FROM %[1]s n WHERE n.batch_id = $1 AND %[2]s)`, d.Name, strings.Join(match, " AND ")), id)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: replace: %w", err)
 	}
-	replaced, _ := res.RowsAffected()
+	replaced, _ := upd.RowsAffected()
 	if replaced > 0 {
 		_, err = conn.ExecContext(ctx, fmt.Sprintf(`UPDATE batches SET status = CASE
 			WHEN EXISTS (SELECT 1 FROM %[1]s r WHERE r.batch_id = batches.id AND r.replaced_by IS NULL) THEN 'partly_superseded'
@@ -148,11 +161,42 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 			return BatchResult{}, fmt.Errorf("store: publish batch: %w", err)
 		}
 	}
+	res := BatchResult{ID: id, Rows: len(b.Rows), Replaced: int(replaced), DryRun: b.DryRun}
+	if res.Summary, err = summary(ctx, conn, d, id); err != nil {
+		return BatchResult{}, err
+	}
+	if b.DryRun {
+		return res, nil // the deferred ROLLBACK undoes everything
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
 	}
 	committed = true
-	return BatchResult{ID: id, Rows: len(b.Rows), Replaced: int(replaced)}, nil
+	return res, nil
+}
+
+// summary counts, inside the batch's transaction, the rows it added and replaced per year and target group.
+func summary(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) ([]SummaryLine, error) {
+	group := "''"
+	if _, ok := d.Column("target_group"); ok {
+		group = "target_group"
+	}
+	q := fmt.Sprintf(`SELECT year, %[2]s AS g, count(*) FILTER (WHERE batch_id = $1), count(*) FILTER (WHERE replaced_by = $1)
+		FROM %[1]s WHERE batch_id = $1 OR replaced_by = $1 GROUP BY ALL ORDER BY year, g`, d.Name, group)
+	rs, err := conn.QueryContext(ctx, q, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: summary: %w", err)
+	}
+	defer rs.Close()
+	var out []SummaryLine
+	for rs.Next() {
+		var l SummaryLine
+		if err := rs.Scan(&l.Year, &l.TargetGroup, &l.Added, &l.Replaced); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rs.Err()
 }
 
 // dbValue converts a row value to what the Appender takes.

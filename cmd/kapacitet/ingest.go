@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"text/tabwriter"
 
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/ingest"
@@ -92,7 +93,10 @@ func report(e *env, format string, res ingest.Result, err error) {
 	if format == "json" {
 		out := map[string]any{"file": res.File, "dataset": res.Dataset, "sha256": res.SHA256, "rows": res.Rows,
 			"dry_run": res.DryRun, "batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced,
-			"ignored_columns": res.Ignored}
+			"ignored_columns": res.Ignored, "summary": res.Batch.Summary}
+		if res.DryRun {
+			delete(out, "batch")
+		}
 		var ie *ingest.InvalidError
 		if errors.As(err, &ie) {
 			out["problems"] = ie.Problems
@@ -106,8 +110,10 @@ func report(e *env, format string, res ingest.Result, err error) {
 		return
 	}
 	switch {
+	case res.DryRun && res.Batch.Duplicate:
+		fmt.Fprintf(e.stdout, "%s: %d rows valid; already loaded as batch %d (dry run, nothing changed)\n", res.File, res.Rows, res.Batch.ID)
 	case res.DryRun:
-		fmt.Fprintf(e.stdout, "%s: %d rows valid (dry run, nothing loaded)\n", res.File, res.Rows)
+		fmt.Fprintf(e.stdout, "%s: %d rows valid; would add %d rows and replace %d (dry run, nothing changed)\n", res.File, res.Rows, res.Rows, res.Batch.Replaced)
 	case res.Batch.Duplicate:
 		fmt.Fprintf(e.stdout, "%s: already loaded as batch %d; nothing changed\n", res.File, res.Batch.ID)
 	default:
@@ -115,5 +121,13 @@ func report(e *env, format string, res ingest.Result, err error) {
 	}
 	if len(res.Ignored) > 0 {
 		fmt.Fprintf(e.stdout, "  ignored columns: %v\n", res.Ignored)
+	}
+	if len(res.Batch.Summary) > 0 && !res.Batch.Duplicate {
+		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(w, "  year\ttarget group\tadded\treplaced\t")
+		for _, l := range res.Batch.Summary {
+			fmt.Fprintf(w, "  %d\t%s\t%d\t%d\t\n", l.Year, l.TargetGroup, l.Added, l.Replaced)
+		}
+		w.Flush()
 	}
 }

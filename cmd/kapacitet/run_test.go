@@ -167,7 +167,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	good := filepath.Join(dir, "good.csv")
 	os.WriteFile(good, []byte("year,municipality,target_group,place_type,placed,waiting\n2023,Aalborg,autisme-boern,doegn,3,1\n"), 0o644)
-	if out, errOut, code := cli(t, "ingest", "--dry-run", "demand", good, "--db", db); code != 0 || !strings.Contains(out, "dry run") {
+	if out, errOut, code := cli(t, "ingest", "--dry-run", "demand", good, "--db", db); code != 0 || !strings.Contains(out, "would add 1 rows and replace 0 (dry run") {
 		t.Errorf("dry run: %d %s %s", code, out, errOut)
 	}
 	if out, errOut, code := cli(t, "ingest", "demand", good, "--db", db); code != 0 || !strings.Contains(out, "draft batch 1") {

@@ -1,8 +1,8 @@
 -- Batches: one per ingested file. Rows of every dataset table carry their batch id; a row replaced by a
 -- later batch keeps its data and gets replaced_by, so a batch can be restored.
-CREATE SEQUENCE IF NOT EXISTS batch_id_seq START 1;
 CREATE TABLE IF NOT EXISTS batches (
-    id          BIGINT PRIMARY KEY DEFAULT nextval('batch_id_seq'),
+    id          BIGINT PRIMARY KEY,        -- max + 1 under the store's write lock (a sequence would skip ids on
+                                           -- the rolled-back transactions of dry runs)
     dataset     VARCHAR NOT NULL,
     file_name   VARCHAR NOT NULL,
     sha256      VARCHAR NOT NULL,
