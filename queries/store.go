@@ -206,3 +206,23 @@ func loadReference(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// Checksum summarises the content of every table (row count and a hash of each row), for tests and
+// operators who must show that a failed ingest changed nothing.
+func (s *Store) Checksum(ctx context.Context) (string, error) {
+	tables := []string{"batches", "published_years"}
+	for _, d := range data.Datasets {
+		tables = append(tables, d.Name)
+	}
+	var out []string
+	for _, t := range tables {
+		var n int64
+		var h string
+		q := fmt.Sprintf("SELECT count(*), coalesce(sum(hash(t))::VARCHAR, '0') FROM %s t", t)
+		if err := s.db.QueryRowContext(ctx, q).Scan(&n, &h); err != nil {
+			return "", fmt.Errorf("store: checksum %s: %w", t, err)
+		}
+		out = append(out, fmt.Sprintf("%s:%d:%s", t, n, h))
+	}
+	return strings.Join(out, " "), nil
+}
