@@ -21,6 +21,7 @@ type Options struct {
 	Demo     bool   // the file is part of the illustrative demo data
 	Publish  bool   // publish the batch at once (the demo)
 	Sheet    string // XLSX: the sheet to read (default: the one whose header names the dataset's columns)
+	Progress func(staged, total int)
 }
 
 // Result says what an ingest did.
@@ -70,7 +71,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	}
 	res.Rows = len(rows)
 	nb := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, Rows: rows, Lines: lines,
-		LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun}
+		LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun, Progress: opt.Progress}
 	if opt.DryRun { // load and roll back: the report says what would be added and replaced
 		var err error
 		res.Batch, err = st.LoadBatch(ctx, nb)
@@ -78,7 +79,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	}
 	// the original is on disk before the transaction commits, and removed again if it aborts (unless an
 	// earlier batch already kept the same file)
-	kept, err := keepOriginal(st.Path(), res.SHA256, name, content)
+	kept, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
 	if err != nil {
 		return res, err
 	}
@@ -91,8 +92,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 
 // keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost. It
 // returns the path it wrote, or "" when the file was kept already.
-func keepOriginal(dbPath, sha, name string, content []byte) (string, error) {
-	dir := dbPath + ".files"
+func keepOriginal(dir, sha, name string, content []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil { // files may hold comments that identify citizens
 		return "", fmt.Errorf("ingest: keep original: %w", err)
 	}
@@ -101,7 +101,19 @@ func keepOriginal(dbPath, sha, name string, content []byte) (string, error) {
 		return "", nil
 	}
 	tmp := path + ".part"
-	if err := os.WriteFile(tmp, content, 0o600); err != nil {
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("ingest: keep original: %w", err)
+	}
+	_, err = f.Write(content)
+	if err == nil {
+		err = f.Sync() // on disk before the batch that refers to it commits
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return "", fmt.Errorf("ingest: keep original: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

@@ -27,7 +27,12 @@ type NewBatch struct {
 	Demo     bool
 	Publish  bool // publish at once (the demo); otherwise the batch is a draft
 	DryRun   bool // do everything, report it, then roll back
+	// Progress, when set, is told how many rows are staged in the transaction, every progressStep rows and
+	// at the end (for a progress bar, and for the crash test).
+	Progress func(staged, total int)
 }
+
+const progressStep = 10000
 
 // BatchResult says what a load did.
 type BatchResult struct {
@@ -129,8 +134,21 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 				app.Close()
 				return fmt.Errorf("line %d: %w", b.Lines[i], err)
 			}
+			if b.Progress != nil && (i+1)%progressStep == 0 {
+				if err := app.Flush(); err != nil {
+					app.Close()
+					return err
+				}
+				b.Progress(i+1, len(b.Rows))
+			}
 		}
-		return app.Close()
+		if err := app.Close(); err != nil {
+			return err
+		}
+		if b.Progress != nil {
+			b.Progress(len(b.Rows), len(b.Rows))
+		}
+		return nil
 	})
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: append rows: %w", err)

@@ -83,7 +83,49 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.collectFiles(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// FilesDir is the folder of kept original files, content-addressed: <db>.files/<sha256>.<ext>.
+func (s *Store) FilesDir() string { return s.path + ".files" }
+
+// collectFiles removes kept files that no batch refers to: what an ingest wrote before a crash (or a kill)
+// stopped it from committing. A file is written before its batch commits, so a committed batch always has
+// its file.
+func (s *Store) collectFiles(ctx context.Context) error {
+	entries, err := os.ReadDir(s.FilesDir())
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: files: %w", err)
+	}
+	known := map[string]bool{}
+	rs, err := s.db.QueryContext(ctx, "SELECT DISTINCT sha256 FROM batches")
+	if err != nil {
+		return fmt.Errorf("store: files: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var sha string
+		if err := rs.Scan(&sha); err != nil {
+			return err
+		}
+		known[sha] = true
+	}
+	for _, e := range entries {
+		sha, _, _ := strings.Cut(e.Name(), ".")
+		if !known[sha] || strings.HasSuffix(e.Name(), ".part") {
+			if err := os.Remove(filepath.Join(s.FilesDir(), e.Name())); err != nil {
+				return fmt.Errorf("store: files: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Path is the database file.
