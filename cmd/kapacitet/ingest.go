@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/ingest"
@@ -64,13 +67,38 @@ func runIngest(e *env, args []string) error {
 		return firstErr
 	}
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet})
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet,
+			Progress: progressBar(e, file)})
 		report(e, *format, res, err)
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// progressBar draws the staged rows of a long load on a terminal (stderr), from one second on; in logs and
+// pipes it draws nothing.
+func progressBar(e *env, file string) func(staged, total int) {
+	f, ok := e.stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	start := time.Now()
+	return func(staged, total int) {
+		if time.Since(start) < time.Second || total == 0 {
+			return
+		}
+		const width = 30
+		n := width * staged / total
+		fmt.Fprintf(f, "\r%s [%s%s] %d/%d rows", filepath.Base(file), strings.Repeat("#", n), strings.Repeat(".", width-n), staged, total)
+		if staged == total {
+			fmt.Fprintln(f)
+		}
+	}
 }
 
 // readInput reads a file after checking its size, so a huge file is refused before it is read.
