@@ -264,14 +264,17 @@ func TestOccupancy(t *testing.T) {
 }
 
 func TestParseConfig(t *testing.T) {
-	c, err := ParseConfig([]byte(`{"shortage_pct": 6}`))
+	c, err := ParseConfig([]byte(`{"analysis": {"shortage_pct": 6}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.ShortagePct != 6 || c.CriticalPct != 15 || c.MinGap != 3 {
 		t.Errorf("config: %+v", c)
 	}
-	if _, err := ParseConfig([]byte(`{"shortage_pct": 20}`)); err == nil {
+	if _, err := ParseConfig([]byte(`{"analysis": {"shortage_pct": 20}}`)); err == nil {
 		t.Error("shortage above critical accepted")
+	}
+	if _, err := ParseConfig([]byte(`{"analysis": {}, "analyses": {}}`)); err == nil {
+		t.Error("unknown section accepted")
 	}
 }

@@ -21,23 +21,36 @@ type Config struct {
 	OverOccupancyPct    int64 `json:"over_occupancy_pct"`     // occupancy above this
 }
 
-// DefaultConfig returns the shipped thresholds (data/analysis.json).
+// DefaultConfig returns the shipped thresholds (data/config.json, section "analysis").
 func DefaultConfig() Config {
-	c, err := ParseConfig(data.AnalysisDefaults())
+	c, err := ParseConfig(nil)
 	if err != nil {
 		panic(err) // the embedded file is covered by tests
 	}
 	return c
 }
 
-// ParseConfig reads a JSON configuration; fields it leaves out keep their defaults.
-func ParseConfig(b []byte) (Config, error) {
+// ParseConfig reads the "analysis" section of a configuration file over the defaults; nil gives the
+// defaults. Fields the file leaves out keep their defaults.
+func ParseConfig(file []byte) (Config, error) {
 	var c Config
-	if d := data.AnalysisDefaults(); string(d) != string(b) {
-		c = DefaultConfig()
+	def, err := data.ConfigSection(data.DefaultConfig(), "analysis")
+	if err != nil {
+		return c, err
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return Config{}, fmt.Errorf("analysis: config: %w", err)
+	if err := json.Unmarshal(def, &c); err != nil {
+		return c, err
+	}
+	if file != nil {
+		sec, err := data.ConfigSection(file, "analysis")
+		if err != nil {
+			return Config{}, err
+		}
+		if sec != nil {
+			if err := json.Unmarshal(sec, &c); err != nil {
+				return Config{}, fmt.Errorf("analysis: config: %w", err)
+			}
+		}
 	}
 	if c.MinYearsForForecast < 2 || c.ForecastYears < 1 || c.ShortagePct > c.CriticalPct {
 		return Config{}, fmt.Errorf("analysis: config: inconsistent thresholds %+v", c)

@@ -134,8 +134,32 @@ func TestCategory(t *testing.T) {
 		}
 	}
 	capacity, _ := DatasetByName("capacity")
-	if v := capacity.Rules(Row{"ownership": "privat", "agreement": true, "offer_id": nil, "location": int64(851)}); len(v) != 1 || v[0].Column != "agreement" {
+	if v := capacity.Rules(Row{"ownership": "privat", "agreement": true, "offer_id": nil, "location": int64(851)}, DefaultLimits()); len(v) != 1 || v[0].Column != "agreement" {
 		t.Errorf("private agreement line: got %+v", v)
+	}
+	// 12 places: 13,20 occupied is 10 % over (allowed), 13,21 is more
+	for _, tc := range []struct {
+		occ  Hundredths
+		want int
+	}{{1320, 0}, {1321, 1}} {
+		v := capacity.Rules(Row{"ownership": "kommunal", "location": int64(851), "places": int64(12), "occupied": tc.occ}, DefaultLimits())
+		if len(v) != tc.want {
+			t.Errorf("occupied %v of 12: %+v", tc.occ, v)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	l := DefaultLimits()
+	if l.MinYear != 2000 || l.MaxYear != 2050 || l.OccupancyTolerancePct != 10 {
+		t.Errorf("defaults: %+v", l)
+	}
+	l, err := ParseLimits([]byte(`{"ingest": {"max_year": 2030}}`))
+	if err != nil || l.MaxYear != 2030 || l.MinYear != 2000 {
+		t.Errorf("override: %+v %v", l, err)
+	}
+	if _, err := ParseLimits([]byte(`{"ingest": {"min_year": 2040, "max_year": 2030}}`)); err == nil {
+		t.Error("inconsistent limits accepted")
 	}
 }
 

@@ -66,7 +66,7 @@ type Dataset struct {
 	// Unique columns identify a row within one file; a repeat is an input error.
 	Unique []string
 	// Rules checks a parsed row; Derive fills the derived columns of a valid row.
-	Rules  func(Row) []Violation
+	Rules  func(Row, Limits) []Violation
 	Derive func(Row)
 }
 
@@ -130,7 +130,7 @@ var Datasets = []*Dataset{
 		},
 		Key:    []string{"year"},
 		Unique: []string{"year", "offer_id"},
-		Rules: func(r Row) []Violation {
+		Rules: func(r Row, _ Limits) []Violation {
 			switch v, ok := r["budgeted_occupancy"].(Hundredths); {
 			case ok && v > 100_00:
 				return []Violation{{Column: "budgeted_occupancy", DA: "en belægningsprocent kan højst være 100", EN: "an occupancy percentage is at most 100"}}
@@ -155,8 +155,16 @@ var Datasets = []*Dataset{
 		Unique:  []string{"year", "offer_id", "location", "ownership", "agreement", "place_type", "target_group"},
 		Derived: []Column{{Name: "category", Kind: KindText, DA: "kategori: kommunal, privat eller socialaftale", EN: "category: kommunal, privat or socialaftale"}},
 		Key:     []string{"year", "location"},
-		Rules: func(r Row) []Violation {
+		Rules: func(r Row, lim Limits) []Violation {
 			var v []Violation
+			// occupied ≤ places · (100 + tolerance) / 100, in hundredths
+			if occ, ok := r["occupied"].(Hundredths); ok {
+				if places, ok := r["places"].(int64); ok && int64(occ) > places*(100+lim.OccupancyTolerancePct) {
+					v = append(v, Violation{Column: "occupied",
+						DA: fmt.Sprintf("flere belagte pladser end pladser + %d %%", lim.OccupancyTolerancePct),
+						EN: fmt.Sprintf("more occupied places than places + %d%%", lim.OccupancyTolerancePct)})
+				}
+			}
 			if r["offer_id"] == nil {
 				for _, c := range []string{"location", "ownership"} {
 					if r[c] == nil {

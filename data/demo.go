@@ -23,9 +23,3 @@ func DemoFile(dataset string) ([]byte, string, error) {
 
 // DemoFS is the folder of demo CSV files, one per dataset ("demo/capacity.csv", ...).
 func DemoFS() fs.FS { return demoFS }
-
-//go:embed analysis.json
-var analysisDefaults []byte
-
-// AnalysisDefaults is the default analysis configuration (thresholds), JSON.
-func AnalysisDefaults() []byte { return append([]byte(nil), analysisDefaults...) }

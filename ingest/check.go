@@ -11,7 +11,7 @@ import (
 
 // check applies the row rules that look beyond one cell: references to offers (capacity), the dataset's
 // rules, uniqueness within the file; then it fills the derived columns.
-func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, headerLine int, rows []data.Row, raws []map[string]string, lines []int) []Problem {
+func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []string, headerLine int, rows []data.Row, raws []map[string]string, lines []int, lim data.Limits) []Problem {
 	idx, _, _ := mapHeader(d, header, headerLine)
 	written := func(col string) string {
 		for i, c := range d.Columns {
@@ -35,7 +35,7 @@ func check(ctx context.Context, st *queries.Store, d *data.Dataset, header []str
 	}
 	if d.Rules != nil {
 		for n, r := range rows {
-			for _, v := range d.Rules(r) {
+			for _, v := range d.Rules(r, lim) {
 				add(n, v.Column, v.DA, v.EN)
 			}
 		}

@@ -22,6 +22,7 @@ type Options struct {
 	Publish  bool   // publish the batch at once (the demo)
 	Sheet    string // XLSX: the sheet to read (default: the one whose header names the dataset's columns)
 	Progress func(staged, total int)
+	Limits   *data.Limits // nil: data.DefaultLimits()
 }
 
 // Result says what an ingest did.
@@ -54,10 +55,14 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
 	header, headerLine, records, lines := t.header, t.headerPos, t.rows, t.pos
-	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines)
+	lim := data.DefaultLimits()
+	if opt.Limits != nil {
+		lim = *opt.Limits
+	}
+	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines, lim)
 	res.Ignored = ignored
 	if len(problems) == 0 {
-		problems = check(ctx, st, d, header, headerLine, rows, raws, lines)
+		problems = check(ctx, st, d, header, headerLine, rows, raws, lines, lim)
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
@@ -163,7 +168,7 @@ func mapHeader(d *data.Dataset, header []string, headerLine int) (idx []int, ign
 
 // parse maps the header and reads every cell; it reports every bad cell, not just the first.
 // It also returns each row's cells as written, by column name, for the report.
-func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int) ([]data.Row, []map[string]string, []string, []Problem) {
+func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int, lim data.Limits) ([]data.Row, []map[string]string, []string, []Problem) {
 	idx, ignored, problems := mapHeader(d, header, headerLine)
 	if len(problems) > 0 {
 		return nil, nil, ignored, problems
@@ -185,7 +190,7 @@ func parse(d *data.Dataset, header []string, headerLine int, records [][]string,
 				raw = rec[idx[i]]
 			}
 			written[c.Name] = raw
-			v, p := value(c, raw)
+			v, p := value(c, raw, lim)
 			if p != nil {
 				p.Line = lines[n]
 				p.Column = c.Name

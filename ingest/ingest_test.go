@@ -55,7 +55,7 @@ func TestValues(t *testing.T) {
 		{"target_group", "Børn og unge med autisme", "autisme-boern"},
 		{"occupied", "", nil},
 	} {
-		got, p := value(col(tc.col), tc.in)
+		got, p := value(col(tc.col), tc.in, data.DefaultLimits())
 		if p != nil || got != tc.want {
 			t.Errorf("%s %q: got %#v, %v; want %#v", tc.col, tc.in, got, p, tc.want)
 		}
@@ -70,17 +70,17 @@ func TestValues(t *testing.T) {
 		{"location", "Aalborgg", "nærmeste: 851"},
 		{"agreement", "måske", "ikke ja/nej"},
 	} {
-		_, p := value(col(tc.col), tc.in)
+		_, p := value(col(tc.col), tc.in, data.DefaultLimits())
 		if p == nil || !strings.Contains(p.DA, tc.reason) || p.EN == "" {
 			t.Errorf("%s %q: got %+v, want reason containing %q", tc.col, tc.in, p, tc.reason)
 		}
 	}
 	survey := dataset(t, "survey")
 	score, _ := survey.Column("score")
-	if v, p := value(score, "Ved ikke"); v != nil || p != nil {
+	if v, p := value(score, "Ved ikke", data.DefaultLimits()); v != nil || p != nil {
 		t.Errorf("ved ikke: %v %v", v, p)
 	}
-	if _, p := value(score, "6"); p == nil {
+	if _, p := value(score, "6", data.DefaultLimits()); p == nil {
 		t.Error("score 6 accepted")
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ var boolWords = map[string]bool{
 }
 
 // value parses one cell of column c. It returns the value (nil for an empty cell or "ved ikke") or a problem.
-func value(c data.Column, raw string) (any, *Problem) {
+func value(c data.Column, raw string, lim data.Limits) (any, *Problem) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		if c.Required {
@@ -71,8 +72,9 @@ func value(c data.Column, raw string) (any, *Problem) {
 	switch c.Kind {
 	case data.KindYear:
 		n, ok := parseInt(s)
-		if !ok || n < 1990 || n > 2100 {
-			return bad("ikke et årstal mellem 1990 og 2100", "not a year between 1990 and 2100")
+		if !ok || n < int64(lim.MinYear) || n > int64(lim.MaxYear) {
+			return bad(fmt.Sprintf("ikke et årstal mellem %d og %d", lim.MinYear, lim.MaxYear),
+				fmt.Sprintf("not a year between %d and %d", lim.MinYear, lim.MaxYear))
 		}
 		return n, nil
 	case data.KindInt:

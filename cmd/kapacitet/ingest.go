@@ -40,6 +40,10 @@ func runIngest(e *env, args []string) error {
 	if !ok {
 		return usagef("unknown dataset %q; datasets: %s", pos[0], data.DatasetNames())
 	}
+	lim, err := f.limits()
+	if err != nil {
+		return err
+	}
 	contents := make([][]byte, 0, len(pos)-1)
 	for _, file := range pos[1:] {
 		b, err := readInput(file)
@@ -55,7 +59,7 @@ func runIngest(e *env, args []string) error {
 	defer st.Close()
 	var firstErr error
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true, Sheet: *sheet})
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true, Sheet: *sheet, Limits: &lim})
 		if err != nil || *dry {
 			report(e, *format, res, err)
 		}
@@ -67,7 +71,7 @@ func runIngest(e *env, args []string) error {
 		return firstErr
 	}
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet,
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet, Limits: &lim,
 			Progress: progressBar(e, file)})
 		report(e, *format, res, err)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/ingest"
 	"github.com/kapacitet/kapacitet/queries"
 )
@@ -176,15 +177,32 @@ func (f *flags) open(e *env) (*queries.Store, error) {
 	})
 }
 
-func (f *flags) analysisConfig() (analysis.Config, error) {
+// configFile reads --config (nil without one: the defaults).
+func (f *flags) configFile() ([]byte, error) {
 	if f.config == "" {
-		return analysis.DefaultConfig(), nil
+		return nil, nil
 	}
 	b, err := os.ReadFile(f.config)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return b, nil
+}
+
+func (f *flags) analysisConfig() (analysis.Config, error) {
+	b, err := f.configFile()
 	if err != nil {
 		return analysis.Config{}, err
 	}
 	return analysis.ParseConfig(b)
+}
+
+func (f *flags) limits() (data.Limits, error) {
+	b, err := f.configFile()
+	if err != nil {
+		return data.Limits{}, err
+	}
+	return data.ParseLimits(b)
 }
 
 func logger(w io.Writer) *slog.Logger {

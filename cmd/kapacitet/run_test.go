@@ -261,3 +261,19 @@ func TestReplaceAndRestore(t *testing.T) {
 		t.Errorf("statuses after restore: %v\n%s", status, out)
 	}
 }
+
+// The year range is configured: 2060 is refused by default and accepted with a config file that allows it.
+func TestConfiguredYearRange(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	file := filepath.Join(dir, "p.csv")
+	conf := filepath.Join(dir, "k.json")
+	os.WriteFile(file, []byte("year,municipality,inhabitants\n2060,851,250000\n"), 0o644)
+	os.WriteFile(conf, []byte(`{"ingest": {"max_year": 2070}}`), 0o644)
+	if _, errOut, code := cli(t, "ingest", "population", file, "--db", db); code != 3 || !strings.Contains(errOut, "mellem 2000 og 2050") {
+		t.Errorf("default range: %d %s", code, errOut)
+	}
+	if _, errOut, code := cli(t, "ingest", "population", file, "--db", db, "--config", conf); code != 0 {
+		t.Errorf("configured range: %d %s", code, errOut)
+	}
+}
