@@ -53,10 +53,10 @@ fuzz:
 
 # figures and ratios against a baseline run in the same process
 bench:
-	go run ./bench -scale 16 -benchtime 2s
+	go run ./bench -rows 1000000
 
 bench-small:
-	go run ./bench -scale 1 -benchtime 2x -check
+	go run ./bench -rows 20000 -benchtime 2x -check
 
 # regenerate the committed demo CSV files (fixed seed)
 demo-data:

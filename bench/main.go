@@ -1,69 +1,75 @@
 // Command bench is Kapacitet's benchmark harness: it prints figures and ratios against a baseline run in
-// the same process. `make bench` runs it at full scale; `make bench-small` (part of `make test`) runs it
-// small with -check, which fails when a row is missing, so the harness cannot rot.
+// the same process, with the same DuckDB settings. `make bench` runs it at full scale; `make bench-small`
+// (part of `make test`) runs it small with -check, which fails when a row is missing, so it cannot rot.
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/dashboards"
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/data/scale"
 	"github.com/kapacitet/kapacitet/ingest"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
 func main() {
 	testing.Init()
-	benchtime := flag.String("benchtime", "1s", "time or count per benchmark, as go test's -benchtime (e.g. 1s, 5x)")
-	scale := flag.Int("scale", 16, "copies of the demo capacity file (1-16), each shifted by 5 years")
+	benchtime := flag.String("benchtime", "1x", "time or count per benchmark, as go test's -benchtime (e.g. 1s, 3x)")
+	rows := flag.Int("rows", 1_000_000, "capacity rows of the ingest benchmark")
 	check := flag.Bool("check", false, "fail unless every row printed a figure")
 	flag.Parse()
 	if err := flag.Set("test.benchtime", *benchtime); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if err := run(*scale, *check); err != nil {
+	if err := run(*rows, *check); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
 type result struct {
-	name    string
-	rows    int
-	perOp   time.Duration
-	ratioTo string
+	name  string
+	rows  int
+	perOp time.Duration
+	peak  int64 // peak resident memory during the operation, bytes (0: unknown)
+	ratio string
 }
 
-func run(scale int, check bool) error {
-	if scale < 1 || scale > 16 {
-		return fmt.Errorf("-scale must be 1-16")
-	}
+func run(nrows int, check bool) error {
 	dir, err := os.MkdirTemp("", "kapacitet-bench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	content, rows, err := scaledCapacity(scale)
+	file := filepath.Join(dir, "capacity.csv")
+	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}
-	file := filepath.Join(dir, "capacity.csv")
-	if err := os.WriteFile(file, content, 0o644); err != nil {
+	if err := scale.CapacityLines(f, nrows); err != nil {
+		return err
+	}
+	f.Close()
+	content, err := os.ReadFile(file)
+	if err != nil {
 		return err
 	}
 	ctx := context.Background()
 	capacity, _ := data.DatasetByName("capacity")
+	lim := data.DefaultLimits()
+	lim.MinYear, lim.MaxYear = scale.FirstYear, 2100
 	n := 0
 	fresh := func() *queries.Store {
 		n++
@@ -74,38 +80,51 @@ func run(scale int, check bool) error {
 		return st
 	}
 	var failure error
-	measure := func(name string, nrows int, op func(*queries.Store) error) result {
+	fail := func(name string, err error) {
+		if err != nil && failure == nil {
+			failure = fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	measure := func(name string, rows int, op func(*queries.Store) error) result {
+		var peak int64
 		r := testing.Benchmark(func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				st := fresh()
+				resetPeak()
 				b.StartTimer()
-				if err := op(st); err != nil && failure == nil {
-					failure = fmt.Errorf("%s: %w", name, err)
-				}
+				fail(name, op(st))
 				b.StopTimer()
+				peak = max(peak, peakRSS())
 				st.Close()
 			}
 		})
-		return result{name: name, rows: nrows, perOp: time.Duration(r.NsPerOp())}
+		return result{name: name, rows: rows, perOp: time.Duration(r.NsPerOp()), peak: peak}
 	}
-	baseline := measure("duckdb read_csv, all text (baseline)", rows, func(st *queries.Store) error {
-		got, err := st.BaselineReadCSV(ctx, file)
-		if err == nil && int(got) != rows {
-			err = fmt.Errorf("read %d rows, want %d", got, rows)
+	var statements []string
+	baseline := measure("duckdb INSERT … SELECT * FROM read_csv (baseline)", nrows, func(st *queries.Store) error {
+		got, stmts, err := st.BaselineInsertCSV(ctx, file)
+		statements = stmts
+		if err == nil && int(got) != nrows {
+			err = fmt.Errorf("inserted %d rows, want %d", got, nrows)
 		}
 		return err
 	})
-	load := measure("ingest capacity: parse, validate, load", rows, func(st *queries.Store) error {
-		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{})
+	load := measure("kapacitet ingest capacity (parse, validate, load)", nrows, func(st *queries.Store) error {
+		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim})
 		return err
 	})
-	dry := measure("ingest capacity --dry-run (parse, validate)", rows, func(st *queries.Store) error {
-		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{DryRun: true})
+	dry := measure("kapacitet ingest --dry-run (the same, rolled back)", nrows, func(st *queries.Store) error {
+		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, DryRun: true})
 		return err
 	})
 	demo := fresh()
+	defer demo.Close()
 	if _, err := ingest.Demo(ctx, demo); err != nil {
+		return err
+	}
+	threads, memLimit, err := demo.Settings(ctx)
+	if err != nil {
 		return err
 	}
 	cfg := analysis.DefaultConfig()
@@ -113,30 +132,33 @@ func run(scale int, check bool) error {
 	fr := testing.Benchmark(func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			fs, err := dashboards.Findings(ctx, demo.Reader, queries.View{}, cfg, "da")
-			if err != nil && failure == nil {
-				failure = err
-			}
+			fail("findings", err)
 			nFindings = len(fs)
 		}
 	})
-	findings := result{name: "findings of the demo (read series + analysis)", rows: nFindings, perOp: time.Duration(fr.NsPerOp())}
-	demo.Close()
+	findings := result{name: "findings of the demo (read series + analysis)", rows: nFindings, perOp: time.Duration(fr.NsPerOp()), ratio: "-"}
 	if failure != nil {
 		return failure
 	}
-	for _, r := range []*result{&load, &dry} {
-		r.ratioTo = fmt.Sprintf("%.2f× baseline", float64(r.perOp)/float64(baseline.perOp))
-	}
-	baseline.ratioTo = "1.00× baseline"
-	findings.ratioTo = "-"
-	fmt.Printf("scale %d: %d capacity rows (%d bytes)\n", scale, rows, len(content))
-	fmt.Printf("%-48s %8s %14s %14s %16s\n", "benchmark", "rows", "time/op", "rows/s", "ratio")
+	speed := func(r result) float64 { return float64(r.rows) / r.perOp.Seconds() }
+	baseline.ratio = "1.00"
+	load.ratio = fmt.Sprintf("%.2f", speed(load)/speed(baseline))
+	dry.ratio = fmt.Sprintf("%.2f", speed(dry)/speed(baseline))
+
+	fmt.Printf("capacity file: %d rows, %d bytes; DuckDB threads=%s memory_limit=%s (the same for every row)\n",
+		nrows, len(content), threads, memLimit)
+	fmt.Printf("baseline statements:\n  %s\n", strings.Join(statements, "\n  "))
+	fmt.Printf("%-52s %9s %12s %12s %10s %16s\n", "benchmark", "rows", "time/op", "rows/s", "peak RSS", "speed/baseline")
 	printed := 0
 	for _, r := range []result{baseline, load, dry, findings} {
 		if r.perOp <= 0 || r.rows <= 0 {
 			continue
 		}
-		fmt.Printf("%-48s %8d %14s %14.0f %16s\n", r.name, r.rows, r.perOp.Round(time.Microsecond), float64(r.rows)/r.perOp.Seconds(), r.ratioTo)
+		peak := "-"
+		if r.peak > 0 {
+			peak = fmt.Sprintf("%d MiB", r.peak>>20)
+		}
+		fmt.Printf("%-52s %9d %12s %12.0f %10s %16s\n", r.name, r.rows, r.perOp.Round(time.Millisecond), speed(r), peak, r.ratio)
 		printed++
 	}
 	if check && printed != 4 {
@@ -145,32 +167,23 @@ func run(scale int, check bool) error {
 	return nil
 }
 
-// scaledCapacity repeats the aggregate lines of the demo capacity file scale times, shifting the years by 5 each time so that every
-// copy has its own replacement keys.
-func scaledCapacity(scale int) ([]byte, int, error) {
-	b, _, err := data.DemoFile("capacity")
+// resetPeak resets the process's peak resident set size (Linux: /proc/self/clear_refs), so that peakRSS
+// measures one operation.
+func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o644) }
+
+// peakRSS reads the peak resident set size (VmHWM) since the last resetPeak; 0 where /proc is missing.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return nil, 0, err
+		return 0
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		return nil, 0, err
-	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(recs[0])
-	rows := 0
-	for k := 0; k < scale; k++ {
-		for _, r := range recs[1:] {
-			if r[1] != "" {
-				continue // the aggregate lines only: the benchmark database has no offers
-			}
-			y, _ := strconv.Atoi(r[0])
-			rec := append([]string{strconv.Itoa(y + 5*k)}, r[1:]...)
-			w.Write(rec)
-			rows++
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), rows, w.Error()
+	return 0
 }

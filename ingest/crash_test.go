@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/data/scale"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -35,7 +36,8 @@ func crashChild(db, file string) int {
 	}
 	content, _ := os.ReadFile(file)
 	d, _ := data.DatasetByName("capacity")
-	_, err = File(ctx, st, d, filepath.Base(file), content, Options{Progress: func(staged, total int) {
+	_, lim := bigCapacity(0)
+	_, err = File(ctx, st, d, filepath.Base(file), content, Options{Limits: lim, Progress: func(staged, total int) {
 		fmt.Printf("staged %d %d\n", staged, total)
 	}})
 	if err != nil {
@@ -46,31 +48,14 @@ func crashChild(db, file string) int {
 	return 0
 }
 
-// bigCapacity writes n valid aggregate capacity lines (unique by year, location, ownership, place type and
-// target group).
-func bigCapacity(n int) []byte {
+// bigCapacity returns n valid aggregate capacity lines (see scale.CapacityLines) and the limits that admit
+// their years.
+func bigCapacity(n int) ([]byte, *data.Limits) {
 	var b bytes.Buffer
-	b.WriteString("year,location,ownership,agreement,place_type,target_group,places\n")
-	munis := data.Municipalities()
-	groups := data.TargetGroups()
-	owners := []string{"kommunal", "privat"}
-	i := 0
-	for y := 2000; i < n; y++ {
-		for _, m := range munis {
-			for _, g := range groups {
-				for _, o := range owners {
-					for _, pt := range []string{"dag", "doegn"} {
-						if i == n {
-							return b.Bytes()
-						}
-						fmt.Fprintf(&b, "%d,%d,%s,false,%s,%s,%d\n", y, m.Code, o, pt, g.Code, 1+i%40)
-						i++
-					}
-				}
-			}
-		}
-	}
-	return b.Bytes()
+	scale.CapacityLines(&b, n)
+	lim := data.DefaultLimits()
+	lim.MinYear, lim.MaxYear = scale.FirstYear, 2100
+	return b.Bytes(), &lim
 }
 
 // An ingest killed with SIGKILL after half of its rows are staged leaves the database and <db>.files/
@@ -91,7 +76,8 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 	st.Close()
 
 	big := filepath.Join(dir, "big.csv")
-	if err := os.WriteFile(big, bigCapacity(60000), 0o644); err != nil {
+	content, lim := bigCapacity(60000)
+	if err := os.WriteFile(big, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -136,7 +122,7 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 	if got := filesIn(t, st.FilesDir()); got != filesBefore {
 		t.Errorf("<db>.files/ changed: %s, want %s", got, filesBefore)
 	}
-	res, err := File(ctx, st, dataset(t, "capacity"), "big.csv", bigCapacity(60000), Options{})
+	res, err := File(ctx, st, dataset(t, "capacity"), "big.csv", content, Options{Limits: lim})
 	if err != nil || res.Rows != 60000 {
 		t.Errorf("the next ingest: %+v %v", res, err)
 	}

@@ -3,8 +3,10 @@
 package scale
 
 import (
+	"bufio"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -243,3 +245,33 @@ func (w *writers) close() error {
 	}
 	return w.err
 }
+
+// CapacityLines writes n valid aggregate capacity lines (a header first), unique by year, location,
+// ownership, place type and target group: 6.664 lines a year from FirstYear on, so large n needs a year range
+// wider than the default limits (see data.Limits).
+func CapacityLines(w io.Writer, n int) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("year,location,ownership,agreement,place_type,target_group,places\n")
+	munis := data.Municipalities()
+	groups := data.TargetGroups()
+	i := 0
+	for y := FirstYear; i < n; y++ {
+		for _, m := range munis {
+			for _, g := range groups {
+				for _, o := range []string{"kommunal", "privat"} {
+					for _, pt := range []string{"dag", "doegn"} {
+						if i == n {
+							return bw.Flush()
+						}
+						fmt.Fprintf(bw, "%d,%d,%s,false,%s,%s,%d\n", y, m.Code, o, pt, g.Code, 1+i%40)
+						i++
+					}
+				}
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// FirstYear is the first year of CapacityLines.
+const FirstYear = 1900
