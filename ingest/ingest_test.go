@@ -22,7 +22,7 @@ func mustOpen(t *testing.T) *queries.Store {
 	return st
 }
 
-func dataset(t *testing.T, name string) *data.Dataset {
+func dataset(t testing.TB, name string) *data.Dataset {
 	d, ok := data.DatasetByName(name)
 	if !ok {
 		t.Fatal(name)
