@@ -152,7 +152,16 @@ func coded(v *data.Vocabulary, raw, whatDA, whatEN string) (any, *Problem) {
 	if ok {
 		return code, nil
 	}
-	near := strings.Join(v.Nearest(raw, 3), ", ")
+	var names []string
+	for _, c := range v.Nearest(raw, 3) {
+		if n, err := strconv.Atoi(c); err == nil {
+			if m, ok := data.MunicipalityByCode(n); ok {
+				c += " " + m.Name
+			}
+		}
+		names = append(names, c)
+	}
+	near := strings.Join(names, ", ")
 	if ambiguous {
 		return nil, &Problem{Value: raw, DA: "tvetydig " + whatDA + "; mener du " + near + "?", EN: "ambiguous " + whatEN + "; did you mean " + near + "?"}
 	}

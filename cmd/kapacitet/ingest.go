@@ -68,14 +68,14 @@ func runIngest(e *env, args []string) error {
 		}
 	}
 	if firstErr != nil || *dry {
-		return firstErr
+		return shortened(firstErr, *format)
 	}
 	for i, file := range pos[1:] {
 		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet, Limits: &lim,
 			Progress: progressBar(e, file)})
 		report(e, *format, res, err)
 		if err != nil {
-			return err
+			return shortened(err, *format)
 		}
 	}
 	return nil
@@ -103,6 +103,46 @@ func progressBar(e *env, file string) func(staged, total int) {
 			fmt.Fprintln(f)
 		}
 	}
+}
+
+// reported is an invalid-input error whose problems were printed already: its message is the summary line
+// only, and it still unwraps to the *ingest.InvalidError (exit code 3).
+type reported struct{ err *ingest.InvalidError }
+
+func (r reported) Error() string {
+	return fmt.Sprintf("%s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded)", r.err.File, len(r.err.Problems), len(r.err.Problems))
+}
+func (r reported) Unwrap() error { return r.err }
+
+func shortened(err error, format string) error {
+	var ie *ingest.InvalidError
+	if errors.As(err, &ie) {
+		return reported{ie}
+	}
+	return err
+}
+
+// problemTable prints an invalid file's report as a table: where, column as written, value, reason.
+func problemTable(e *env, ie *ingest.InvalidError) {
+	n := len(ie.Problems)
+	fmt.Fprintf(e.stdout, "%s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded)\n", ie.File, n, n)
+	w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "  STED\tKOLONNE\tVÆRDI\tFEJL (REASON)")
+	for _, p := range ie.Problems {
+		where := "filen"
+		if p.Line > 0 {
+			unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
+			if unit == "" {
+				unit = "linje"
+			}
+			where = fmt.Sprintf("%s %d", unit, p.Line)
+		}
+		if p.Sheet != "" {
+			where = fmt.Sprintf("ark %q, %s", p.Sheet, where)
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s (%s)\n", where, p.Column, p.Value, p.DA, p.EN)
+	}
+	w.Flush()
 }
 
 // readInput reads a file after checking its size, so a huge file is refused before it is read.
@@ -139,6 +179,10 @@ func report(e *env, format string, res ingest.Result, err error) {
 		return
 	}
 	if err != nil {
+		var ie *ingest.InvalidError
+		if errors.As(err, &ie) {
+			problemTable(e, ie)
+		}
 		return
 	}
 	switch {
