@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -165,4 +166,43 @@ func TestParquet(t *testing.T) {
 		{"year": int64(2022), "municipality": int64(773), "target_group": "misbrug", "place_type": "dag", "placed": int64(7), "waiting": int64(1), "expected_next_year": nil},
 		{"year": int64(2022), "municipality": int64(860), "target_group": "socialpsykiatri", "place_type": "doegn", "placed": int64(120), "waiting": int64(0), "expected_next_year": nil},
 	})
+}
+
+// A number cell is a number: 1.125 stored as a number has three decimals and is refused, not read as 1125.
+func TestXLSXNumberCells(t *testing.T) {
+	_, err := File(context.Background(), mustOpen(t), dataset(t, "capacity"), "numbers.xlsx", fixture(t, "numbers.xlsx"), Options{})
+	var ie *InvalidError
+	if !errors.As(err, &ie) || ie.Problems[0].Line != 2 || ie.Problems[0].Column != "occupied" || ie.Problems[0].Value != "1.125" || ie.Problems[0].Unit != "row" {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestDialectCorners(t *testing.T) {
+	ctx := context.Background()
+	// a .csv whose title line starts with '[', and a ';' file whose quoted comment holds commas
+	survey := "[Udkast] Spørgeskema 2023\naar;kommune;maalgruppe;opfyldelsesgrad;begrundelse\n" +
+		"2023;Thisted;autisme-boern;2;\"Ventetid, også på dagtilbud, og på døgn, igen, og igen\"\n"
+	_, rows := loadAndRead(t, "survey", "survey.csv", []byte(survey), Options{})
+	compareRows(t, "survey.csv", rows, []data.Row{{"year": int64(2023), "municipality": int64(787), "target_group": "autisme-boern",
+		"score": int64(2), "comment": "Ventetid, også på dagtilbud, og på døgn, igen, og igen"}})
+	// JSON with escaped keys (Python's default) and a key first seen in the second record
+	js := `[{"\u00e5r": 2023, "kommune": "L\u00e6s\u00f8", "indbyggere": 1789},
+	        {"indbyggere": 222571, "kommune": 851, "år": 2023, "aldersgruppe": "0-17"}]`
+	_, rows = loadAndRead(t, "population", "p.json", []byte(js), Options{})
+	compareRows(t, "p.json", rows, []data.Row{
+		{"year": int64(2023), "municipality": int64(825), "age_band": nil, "inhabitants": int64(1789)},
+		{"year": int64(2023), "municipality": int64(851), "age_band": "0-17", "inhabitants": int64(222571)},
+	})
+	// a JSON array reports records, not lines
+	_, err := File(ctx, mustOpen(t), dataset(t, "population"), "p.json", []byte(`[{"year": 2023, "municipality": 851, "inhabitants": 1}, {"year": 2023, "municipality": 851, "inhabitants": {"n": 1}}]`), Options{})
+	var ie *InvalidError
+	if !errors.As(err, &ie) || ie.Problems[0].Line != 2 || ie.Problems[0].Unit != "record" {
+		t.Errorf("JSON record report: %v", err)
+	}
+	// UTF-8 with one stray Windows-1252 byte is refused, not read as mojibake
+	mixed := append([]byte("year;municipality;inhabitants\n2023;Læsø;1789\n2023;Hj"), append([]byte{0xf8}, []byte("rring;63998\n")...)...)
+	_, err = File(ctx, mustOpen(t), dataset(t, "population"), "p.csv", mixed, Options{})
+	if !errors.As(err, &ie) || !strings.Contains(ie.Problems[0].EN, "mixes UTF-8") {
+		t.Errorf("mixed encodings: %v", err)
+	}
 }

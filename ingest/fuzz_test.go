@@ -24,7 +24,7 @@ func FuzzReadCSV(f *testing.F) {
 		if p != nil {
 			return
 		}
-		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, data.DefaultLimits())
+		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, valueOpts{limits: data.DefaultLimits(), style: tb.style})
 	})
 }
 
@@ -39,7 +39,7 @@ func FuzzReadXLSX(f *testing.F) {
 		if p != nil {
 			return
 		}
-		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, data.DefaultLimits())
+		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, valueOpts{limits: data.DefaultLimits(), style: tb.style})
 	})
 }
 
@@ -64,7 +64,8 @@ func FuzzMapper(f *testing.F) {
 		for _, d := range data.Datasets {
 			mapHeader(d, []string{header, header}, 1)
 			for _, c := range d.Columns {
-				v, p := value(c, cell, data.DefaultLimits())
+				v, p := value(c, cell, valueOpts{limits: data.DefaultLimits()})
+				value(c, cell, valueOpts{limits: data.DefaultLimits(), style: numbersPoint})
 				if p == nil && v != nil && c.Required && cell == "" {
 					t.Fatalf("%s.%s: empty cell accepted as %v", d.Name, c.Name, v)
 				}

@@ -59,7 +59,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	if opt.Limits != nil {
 		lim = *opt.Limits
 	}
-	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines, lim)
+	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines, valueOpts{limits: lim, style: t.style})
 	res.Ignored = ignored
 	if len(problems) == 0 {
 		problems = check(ctx, st, d, header, headerLine, rows, raws, lines, lim)
@@ -168,7 +168,7 @@ func mapHeader(d *data.Dataset, header []string, headerLine int) (idx []int, ign
 
 // parse maps the header and reads every cell; it reports every bad cell, not just the first.
 // It also returns each row's cells as written, by column name, for the report.
-func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int, lim data.Limits) ([]data.Row, []map[string]string, []string, []Problem) {
+func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int, o valueOpts) ([]data.Row, []map[string]string, []string, []Problem) {
 	idx, ignored, problems := mapHeader(d, header, headerLine)
 	if len(problems) > 0 {
 		return nil, nil, ignored, problems
@@ -190,7 +190,7 @@ func parse(d *data.Dataset, header []string, headerLine int, records [][]string,
 				raw = rec[idx[i]]
 			}
 			written[c.Name] = raw
-			v, p := value(c, raw, lim)
+			v, p := value(c, raw, o)
 			if p != nil {
 				p.Line = lines[n]
 				p.Column = c.Name

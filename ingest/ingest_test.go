@@ -30,6 +30,41 @@ func dataset(t testing.TB, name string) *data.Dataset {
 	return d
 }
 
+var danish = valueOpts{limits: data.DefaultLimits(), style: numbersDanish}
+
+// Numbers in the point style: spreadsheet cells, JSON, Parquet, comma-separated CSV.
+func TestPointNumbers(t *testing.T) {
+	o := valueOpts{limits: data.DefaultLimits(), style: numbersPoint}
+	capacity := dataset(t, "capacity")
+	places, _ := capacity.Column("places")
+	occupied, _ := capacity.Column("occupied")
+	year, _ := capacity.Column("year")
+	for _, tc := range []struct {
+		col  data.Column
+		in   string
+		want any
+	}{
+		{occupied, "2.125", nil}, // three decimals: refused, never 2125
+		{occupied, "1.125", nil},
+		{occupied, "0.30000000000000004", data.Hundredths(30)},
+		{occupied, "16.9", data.Hundredths(1690)},
+		{occupied, "16,9", data.Hundredths(1690)},
+		{places, "1.234", nil}, // not a whole number in point style
+		{places, "2023.0", int64(2023)},
+		{places, "1e3", int64(1000)},
+		{year, "2023.0", int64(2023)},
+		{places, "99999999999999999", nil},
+	} {
+		got, p := value(tc.col, tc.in, o)
+		if got != tc.want || (tc.want == nil) != (p != nil) {
+			t.Errorf("%s %q: got %#v, %v; want %#v", tc.col.Name, tc.in, got, p, tc.want)
+		}
+	}
+	if _, p := value(places, "99999999999999999", o); p == nil || p.DA != "tallet er for stort" {
+		t.Errorf("too large: %+v", p)
+	}
+}
+
 func TestValues(t *testing.T) {
 	capacity := dataset(t, "capacity")
 	col := func(name string) data.Column { c, _ := capacity.Column(name); return c }
@@ -55,7 +90,7 @@ func TestValues(t *testing.T) {
 		{"target_group", "Børn og unge med autisme", "autisme-boern"},
 		{"occupied", "", nil},
 	} {
-		got, p := value(col(tc.col), tc.in, data.DefaultLimits())
+		got, p := value(col(tc.col), tc.in, danish)
 		if p != nil || got != tc.want {
 			t.Errorf("%s %q: got %#v, %v; want %#v", tc.col, tc.in, got, p, tc.want)
 		}
@@ -70,17 +105,17 @@ func TestValues(t *testing.T) {
 		{"location", "Aalborgg", "nærmeste: 851"},
 		{"agreement", "måske", "ikke ja/nej"},
 	} {
-		_, p := value(col(tc.col), tc.in, data.DefaultLimits())
+		_, p := value(col(tc.col), tc.in, danish)
 		if p == nil || !strings.Contains(p.DA, tc.reason) || p.EN == "" {
 			t.Errorf("%s %q: got %+v, want reason containing %q", tc.col, tc.in, p, tc.reason)
 		}
 	}
 	survey := dataset(t, "survey")
 	score, _ := survey.Column("score")
-	if v, p := value(score, "Ved ikke", data.DefaultLimits()); v != nil || p != nil {
+	if v, p := value(score, "Ved ikke", danish); v != nil || p != nil {
 		t.Errorf("ved ikke: %v %v", v, p)
 	}
-	if _, p := value(score, "6", data.DefaultLimits()); p == nil {
+	if _, p := value(score, "6", danish); p == nil {
 		t.Error("score 6 accepted")
 	}
 }

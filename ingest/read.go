@@ -27,6 +27,7 @@ type table struct {
 	pos       []int
 	unit      string // "line", "row" or "record": what pos counts
 	sheet     string // the spreadsheet's sheet, for XLSX
+	style     numberStyle
 }
 
 // Format is a file format ingest reads.
@@ -39,8 +40,9 @@ const (
 	FormatParquet Format = "parquet"
 )
 
-// DetectFormat decides a file's format from its content, then its name: a ZIP container is XLSX, "PAR1" is
-// Parquet, a first non-space '[' or '{' is JSON; anything else is CSV.
+// DetectFormat decides a file's format: a ZIP container is XLSX and "PAR1" is Parquet whatever the name;
+// otherwise the extension decides (.csv/.txt/.tsv, .xlsx, .parquet, .json/.ndjson); without one, a first
+// non-space '[' or '{' is JSON and anything else CSV.
 func DetectFormat(name string, content []byte) Format {
 	switch {
 	case bytes.HasPrefix(content, []byte("PK\x03\x04")):
@@ -48,16 +50,18 @@ func DetectFormat(name string, content []byte) Format {
 	case bytes.HasPrefix(content, []byte("PAR1")):
 		return FormatParquet
 	}
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(content, utf8BOM), " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
-		return FormatJSON
-	}
 	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv", ".tab":
+		return FormatCSV // a title line may start with '[' ("[Udkast] Befolkning 2023")
 	case ".xlsx", ".xlsm":
 		return FormatXLSX
 	case ".parquet":
 		return FormatParquet
 	case ".json", ".ndjson", ".jsonl":
+		return FormatJSON
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(content, utf8BOM), " \t\r\n")
+	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
 		return FormatJSON
 	}
 	return FormatCSV
@@ -75,19 +79,35 @@ func decodeText(content []byte) ([]byte, error) {
 		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(content)
 	case utf8.Valid(content):
 		return content, nil
+	case mixedUTF8(content):
+		return nil, errors.New("filen blander UTF-8 og et andet tegnsæt (the file mixes UTF-8 and another encoding); gem den igen som UTF-8")
 	default:
 		return charmap.Windows1252.NewDecoder().Bytes(content)
 	}
+}
+
+// mixedUTF8 reports a file that has valid multi-byte UTF-8 (so it was written as UTF-8) and invalid bytes too:
+// read as Windows-1252 its Danish letters would turn into "Ã¸".
+func mixedUTF8(b []byte) bool {
+	multi := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r != utf8.RuneError && size > 1 {
+			multi++
+		}
+		b = b[size:]
+	}
+	return multi > 0
 }
 
 // findHeader picks the header among the first rows: the first row that names the most of the dataset's
 // columns (title rows above it name none). With no row naming any column, the first row is the header and
 // the missing columns are reported.
 func findHeader(d *data.Dataset, rows [][]string) int {
-	known := map[string]bool{}
+	known := map[string]string{}
 	for _, c := range d.Columns {
 		for _, n := range append([]string{c.Name}, c.Aliases...) {
-			known[data.Normalize(n)] = true
+			known[data.Normalize(n)] = c.Name
 		}
 	}
 	best, bestN := 0, 0
@@ -95,12 +115,13 @@ func findHeader(d *data.Dataset, rows [][]string) int {
 		if i == 20 {
 			break
 		}
-		n := 0
+		cols := map[string]bool{} // distinct columns: a merged title repeats one name over many cells
 		for _, cell := range r {
-			if known[data.Normalize(cell)] {
-				n++
+			if c, ok := known[data.Normalize(cell)]; ok {
+				cols[c] = true
 			}
 		}
+		n := len(cols)
 		if n > bestN {
 			best, bestN = i, n
 		}
@@ -120,6 +141,10 @@ func readCSV(d *data.Dataset, content []byte) (*table, *Problem) {
 	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.Comma = detectSeparator(text)
+	style := numbersDanish // ';' or tab: Excel's Danish export, with decimal commas
+	if r.Comma == ',' {
+		style = numbersPoint
+	}
 	r.FieldsPerRecord = -1
 	var recs [][]string
 	var lines []int
@@ -146,11 +171,11 @@ func readCSV(d *data.Dataset, content []byte) (*table, *Problem) {
 		return nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
 	}
 	h := findHeader(d, recs)
-	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line"}, nil
+	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line", style: style}, nil
 }
 
-// detectSeparator picks ';', ',' or tab: the one that occurs most often in the busiest of the first ten
-// non-blank lines (a title line above the header has few separators; the header has many).
+// detectSeparator picks ';', ',' or tab: the one that occurs most often, outside quotes, in the busiest of the
+// first ten non-blank lines (a title line above the header has few separators; the header has many).
 func detectSeparator(content []byte) rune {
 	sep, best := ',', 0
 	seen := 0
@@ -158,9 +183,19 @@ func detectSeparator(content []byte) rune {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
+		counts := map[rune]int{}
+		quoted := false
+		for _, r := range line {
+			switch {
+			case r == '"':
+				quoted = !quoted
+			case !quoted && (r == ';' || r == ',' || r == '\t'):
+				counts[r]++
+			}
+		}
 		for _, c := range []rune{';', ',', '\t'} {
-			if n := strings.Count(line, string(c)); n > best {
-				sep, best = c, n
+			if counts[c] > best {
+				sep, best = c, counts[c]
 			}
 		}
 		if seen++; seen == 10 {
@@ -187,14 +222,66 @@ func readJSON(content []byte) (*table, *Problem) {
 		return nil, &Problem{DA: "filens tegnsæt kan ikke læses", EN: "the file's encoding cannot be read"}
 	}
 	trimmed := bytes.TrimSpace(text)
-	t := &table{unit: "record"}
-	var objects []map[string]json.RawMessage
+	t := &table{unit: "record", style: numbersPoint}
+	index := map[string]int{}
+	// object reads one object from dec, keys in file order (a map would forget it)
+	object := func(dec *json.Decoder, pos int) *Problem {
+		bad := func(err error) *Problem {
+			return &Problem{Line: pos, Unit: t.unit, DA: "ugyldig JSON: " + err.Error(), EN: "invalid JSON: " + err.Error()}
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '{' {
+			return &Problem{Line: pos, Unit: t.unit, DA: "en post skal være et objekt {...}", EN: "a record must be an object {...}"}
+		}
+		row := make([]string, len(t.header))
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return bad(err)
+			}
+			key, _ := tok.(string)
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return bad(err)
+			}
+			v, p := jsonText(raw)
+			if p != nil {
+				p.Line, p.Unit, p.Column = pos, t.unit, key
+				return p
+			}
+			i, ok := index[key]
+			if !ok {
+				i = len(t.header)
+				index[key] = i
+				t.header = append(t.header, key)
+			}
+			for len(row) <= i {
+				row = append(row, "")
+			}
+			row[i] = v
+		}
+		if _, err := dec.Token(); err != nil { // '}'
+			return bad(err)
+		}
+		t.rows = append(t.rows, row)
+		t.pos = append(t.pos, pos)
+		return nil
+	}
 	if bytes.HasPrefix(trimmed, []byte("[")) {
-		if err := json.Unmarshal(trimmed, &objects); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		if _, err := dec.Token(); err != nil {
 			return nil, &Problem{DA: "ugyldig JSON: " + err.Error(), EN: "invalid JSON: " + err.Error()}
 		}
-		for i := range objects {
-			t.pos = append(t.pos, i+1)
+		for n := 1; dec.More(); n++ {
+			if p := object(dec, n); p != nil {
+				return nil, p
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, &Problem{DA: "ugyldig JSON: " + err.Error(), EN: "invalid JSON: " + err.Error()}
 		}
 	} else {
 		t.unit = "line"
@@ -202,61 +289,24 @@ func readJSON(content []byte) (*table, *Problem) {
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			var o map[string]json.RawMessage
-			if err := json.Unmarshal(line, &o); err != nil {
-				return nil, &Problem{Line: i + 1, DA: "ugyldig JSON-linje: " + err.Error(), EN: "invalid JSON line: " + err.Error()}
-			}
-			objects = append(objects, o)
-			t.pos = append(t.pos, i+1)
-		}
-	}
-	if len(objects) == 0 {
-		return nil, &Problem{DA: "filen har ingen poster", EN: "the file has no records"}
-	}
-	index := map[string]int{}
-	for _, o := range objects {
-		for _, k := range sortedKeys(o, trimmed) {
-			if _, ok := index[k]; !ok {
-				index[k] = len(t.header)
-				t.header = append(t.header, k)
-			}
-		}
-	}
-	for n, o := range objects {
-		row := make([]string, len(t.header))
-		for k, raw := range o {
-			v, p := jsonText(raw)
-			if p != nil {
-				p.Line, p.Column = t.pos[n], k
+			dec := json.NewDecoder(bytes.NewReader(line))
+			if p := object(dec, i+1); p != nil {
 				return nil, p
 			}
-			row[index[k]] = v
+			if dec.More() {
+				return nil, &Problem{Line: i + 1, Unit: "line", DA: "mere end ét objekt på linjen", EN: "more than one object on the line"}
+			}
 		}
-		t.rows = append(t.rows, row)
+	}
+	if len(t.rows) == 0 {
+		return nil, &Problem{DA: "filen har ingen poster", EN: "the file has no records"}
+	}
+	for i := range t.rows { // rows read before a later key appeared are shorter
+		for len(t.rows[i]) < len(t.header) {
+			t.rows[i] = append(t.rows[i], "")
+		}
 	}
 	return t, nil
-}
-
-// sortedKeys returns an object's keys in the order they appear in the file (maps forget it), falling back
-// to any order for keys it cannot place.
-func sortedKeys(o map[string]json.RawMessage, file []byte) []string {
-	keys := make([]string, 0, len(o))
-	for k := range o {
-		keys = append(keys, k)
-	}
-	at := func(k string) int {
-		q, _ := json.Marshal(k)
-		if i := bytes.Index(file, q); i >= 0 {
-			return i
-		}
-		return len(file)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && at(keys[j]) < at(keys[j-1]); j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 func jsonText(raw json.RawMessage) (string, *Problem) {
@@ -298,7 +348,7 @@ func readTable(ctx context.Context, st *queries.Store, d *data.Dataset, name str
 		if err != nil {
 			return nil, &Problem{DA: "ugyldig Parquet-fil: " + err.Error(), EN: "invalid Parquet file: " + err.Error()}
 		}
-		t := &table{header: header, rows: rows, unit: "record"}
+		t := &table{header: header, rows: rows, unit: "record", style: numbersPoint}
 		for i := range rows {
 			t.pos = append(t.pos, i+1)
 		}

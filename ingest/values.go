@@ -9,49 +9,94 @@ import (
 	"github.com/kapacitet/kapacitet/data"
 )
 
-var thousands = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})+$`)
+// numberStyle is how a file writes numbers. Danish exports (CSV with ';' or tab) use thousands dots and a
+// decimal comma ("1.234,5"); a comma-separated CSV, JSON, Parquet and spreadsheet number cells use a decimal
+// point ("1234.5", "2.125", "2023.0", "1e3") and never thousands dots.
+type numberStyle int
 
-// parseInt reads a whole number; thousands dots ("1.234") are accepted.
-func parseInt(s string) (int64, bool) {
-	if thousands.MatchString(s) {
-		s = strings.ReplaceAll(s, ".", "")
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+const (
+	numbersDanish numberStyle = iota
+	numbersPoint
+)
+
+// valueOpts is what parsing a cell needs besides the cell.
+type valueOpts struct {
+	limits data.Limits
+	style  numberStyle
 }
 
 var (
-	decDanish  = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$`)
-	decEnglish = regexp.MustCompile(`^-?\d+(\.\d+)?$`)
+	thousands   = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})+$`)
+	decDanish   = regexp.MustCompile(`^-?[1-9]\d{0,2}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$`)
+	decPlain    = regexp.MustCompile(`^-?\d+(\.\d+)?$`)
+	floatText   = regexp.MustCompile(`^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
+	commaSimple = regexp.MustCompile(`^-?\d+,\d+$`)
 )
 
-// parseDecimal reads an exact decimal with at most two decimals: "16.9", "16,9", "1.234,50".
-func parseDecimal(s string) (data.Hundredths, bool) {
+// maxWhole bounds the whole part of numbers (DECIMAL(18,2) holds 16 digits before the point).
+const maxWhole = 1_000_000_000_000_000
+
+// parseNumber reads a number in style as exact hundredths. tooLarge reports a number beyond maxWhole.
+func parseNumber(s string, style numberStyle) (h data.Hundredths, ok, tooLarge bool) {
 	switch {
-	case decEnglish.MatchString(s) && !thousands.MatchString(s):
-	case decDanish.MatchString(s):
+	case style == numbersDanish && thousands.MatchString(s):
+		s = strings.ReplaceAll(s, ".", "")
+	case style == numbersDanish && decPlain.MatchString(s):
+	case style == numbersDanish && decDanish.MatchString(s):
 		s = strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ".")
+	case style == numbersPoint && floatText.MatchString(s):
+		if strings.ContainsAny(s, "eE") || len(s) > 17 {
+			// a machine float: round to 15 significant digits (0.30000000000000004 is 0.3)
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return 0, false, false
+			}
+			r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+			s = strconv.FormatFloat(r, 'f', -1, 64)
+		}
+	case style == numbersPoint && commaSimple.MatchString(s):
+		s = strings.Replace(s, ",", ".", 1)
 	default:
-		return 0, false
+		return 0, false, false
 	}
+	s = strings.TrimPrefix(s, "+")
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
+	whole = strings.TrimLeft(whole, "0")
+	if whole == "" {
+		whole = "0"
+	}
 	frac = strings.TrimRight(frac, "0")
+	if len(whole) > 16 {
+		return 0, false, true
+	}
 	if len(frac) > 2 {
-		return 0, false
+		return 0, false, false
 	}
 	frac += strings.Repeat("0", 2-len(frac))
 	w, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	if err1 != nil || err2 != nil {
-		return 0, false
+		return 0, false, false
 	}
-	h := data.Hundredths(w*100 + f)
+	if w >= maxWhole {
+		return 0, false, true
+	}
+	h = data.Hundredths(w*100 + f)
 	if neg {
 		h = -h
 	}
-	return h, true
+	return h, true, false
+}
+
+// parseInt reads a whole number in style ("1.234" in Danish style, "1234.0" in point style).
+func parseInt(s string, style numberStyle) (n int64, ok, tooLarge bool) {
+	h, ok, tooLarge := parseNumber(s, style)
+	if !ok || h%100 != 0 {
+		return 0, false, tooLarge
+	}
+	return int64(h) / 100, true, false
 }
 
 var boolWords = map[string]bool{
@@ -60,7 +105,8 @@ var boolWords = map[string]bool{
 }
 
 // value parses one cell of column c. It returns the value (nil for an empty cell or "ved ikke") or a problem.
-func value(c data.Column, raw string, lim data.Limits) (any, *Problem) {
+func value(c data.Column, raw string, o valueOpts) (any, *Problem) {
+	lim := o.limits
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		if c.Required {
@@ -71,14 +117,17 @@ func value(c data.Column, raw string, lim data.Limits) (any, *Problem) {
 	bad := func(da, en string) (any, *Problem) { return nil, &Problem{Value: raw, DA: da, EN: en} }
 	switch c.Kind {
 	case data.KindYear:
-		n, ok := parseInt(s)
+		n, ok, _ := parseInt(s, o.style)
 		if !ok || n < int64(lim.MinYear) || n > int64(lim.MaxYear) {
 			return bad(fmt.Sprintf("ikke et årstal mellem %d og %d", lim.MinYear, lim.MaxYear),
 				fmt.Sprintf("not a year between %d and %d", lim.MinYear, lim.MaxYear))
 		}
 		return n, nil
 	case data.KindInt:
-		n, ok := parseInt(s)
+		n, ok, tooLarge := parseInt(s, o.style)
+		if tooLarge {
+			return bad("tallet er for stort", "the number is too large")
+		}
 		if !ok {
 			return bad("ikke et helt tal", "not a whole number")
 		}
@@ -87,7 +136,10 @@ func value(c data.Column, raw string, lim data.Limits) (any, *Problem) {
 		}
 		return n, nil
 	case data.KindDecimal:
-		h, ok := parseDecimal(s)
+		h, ok, tooLarge := parseNumber(s, o.style)
+		if tooLarge {
+			return bad("tallet er for stort", "the number is too large")
+		}
 		if !ok {
 			return bad("ikke et tal med højst to decimaler", "not a number with at most two decimals")
 		}
@@ -105,7 +157,7 @@ func value(c data.Column, raw string, lim data.Limits) (any, *Problem) {
 		if data.Normalize(s) == "vedikke" {
 			return nil, nil
 		}
-		n, ok := parseInt(s)
+		n, ok, _ := parseInt(s, o.style)
 		if !ok || n < 1 || n > 5 {
 			return bad("ikke en opfyldelsesgrad fra 1 til 5 eller \"ved ikke\"", "not a score from 1 to 5 or \"ved ikke\"")
 		}

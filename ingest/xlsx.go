@@ -72,6 +72,7 @@ func readSheet(f *excelize.File, d *data.Dataset, sheet string) (*table, int, *P
 		return nil, 0, &Problem{Sheet: sheet, DA: "arket kan ikke læses: " + err.Error(), EN: "the sheet cannot be read: " + err.Error()}
 	}
 	fillMerged(f, sheet, all)
+	danishText(f, sheet, all)
 	var recs [][]string
 	var pos []int
 	for i, r := range all {
@@ -84,7 +85,7 @@ func readSheet(f *excelize.File, d *data.Dataset, sheet string) (*table, int, *P
 		return &table{unit: "row", sheet: sheet}, 0, nil
 	}
 	h := findHeader(d, recs)
-	t := &table{header: recs[h], headerPos: pos[h], unit: "row", sheet: sheet}
+	t := &table{header: recs[h], headerPos: pos[h], unit: "row", sheet: sheet, style: numbersPoint}
 	for i := h + 1; i < len(recs); i++ {
 		if isTotals(recs[i]) {
 			continue
@@ -114,7 +115,13 @@ func fillMerged(f *excelize.File, sheet string, rows [][]string) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		v := m.GetCellValue()
+		if r1 > len(rows) {
+			continue
+		}
+		v := "" // the raw value of the range's top-left cell (GetCellValue would give the formatted one)
+		if c1 <= len(rows[r1-1]) {
+			v = rows[r1-1][c1-1]
+		}
 		for r := r1; r <= r2 && r <= len(rows); r++ {
 			for c := c1; c <= c2; c++ {
 				for len(rows[r-1]) < c {
@@ -126,13 +133,36 @@ func fillMerged(f *excelize.File, sheet string, rows [][]string) {
 	}
 }
 
+// isTotals: a row with a totals label in any cell ("2023 | I alt | ... | 30"). No municipality, target group
+// or code is spelled like one.
 func isTotals(r []string) bool {
 	for _, c := range r {
-		if strings.TrimSpace(c) != "" {
-			return totalsLabels[data.Normalize(c)]
+		if totalsLabels[data.Normalize(c)] {
+			return true
 		}
 	}
 	return false
+}
+
+// danishText rewrites text cells written the Danish way ("1.234", "16,9" typed as text) to the point style of
+// number cells, so that one style reads the sheet; number cells ("1.125" stored as a number) stay as stored.
+func danishText(f *excelize.File, sheet string, rows [][]string) {
+	for r, row := range rows {
+		for c, v := range row {
+			v = strings.TrimSpace(v)
+			if !thousands.MatchString(v) && !(strings.Contains(v, ",") && decDanish.MatchString(v)) {
+				continue
+			}
+			name, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				continue
+			}
+			if t, err := f.GetCellType(sheet, name); err != nil || (t != excelize.CellTypeSharedString && t != excelize.CellTypeInlineString) {
+				continue
+			}
+			row[c] = strings.ReplaceAll(strings.ReplaceAll(v, ".", ""), ",", ".")
+		}
+	}
 }
 
 func quoteList(names []string) string {

@@ -16,3 +16,10 @@ ws.mergeCells('A4:A5');
 ws.addRow([2023, 'Rebild', 'Kommunal', 'ja', 'døgn', 'Borgere med udviklingshæmning', { formula: 'G4/4', result: 10 }, { formula: 'G6-0.5', result: 9.5 }]); // row 6: formulas with cached values
 ws.addRow(['I alt', '', '', '', '', '', { formula: 'SUM(G4:G6)', result: 1284 }, '']); // row 7: totals row
 wb.xlsx.writeFile('capacity.xlsx').then(() => console.log('wrote capacity.xlsx'));
+
+// numbers.xlsx: 1.125 stored as a number (three decimals: refused, never read as 1.125 thousand)
+const wb2 = new ExcelJS.Workbook();
+const s2 = wb2.addWorksheet('Ark1');
+s2.addRow(['year', 'location', 'ownership', 'place_type', 'target_group', 'places', 'occupied']);
+s2.addRow([2023, 851, 'kommunal', 'doegn', 'misbrug', 2, 1.125]);
+wb2.xlsx.writeFile('numbers.xlsx').then(() => console.log('wrote numbers.xlsx'));
