@@ -124,6 +124,10 @@ func keepOriginal(dir, sha, name string, content []byte) (string, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("ingest: keep original: %w", err)
 	}
+	if d, err := os.Open(dir); err == nil { // the rename itself on disk too
+		d.Sync()
+		d.Close()
+	}
 	return path, nil
 }
 

@@ -118,11 +118,29 @@ func (s *Store) collectFiles(ctx context.Context) error {
 		known[sha] = true
 	}
 	for _, e := range entries {
+		path := filepath.Join(s.FilesDir(), e.Name())
 		sha, _, _ := strings.Cut(e.Name(), ".")
-		if !known[sha] || strings.HasSuffix(e.Name(), ".part") {
-			if err := os.Remove(filepath.Join(s.FilesDir(), e.Name())); err != nil {
+		final, isPart := strings.CutSuffix(path, ".part")
+		switch {
+		case known[sha] && isPart:
+			// the batch committed but the rename was lost (power cut): finish it
+			if _, err := os.Stat(final); os.IsNotExist(err) {
+				if err := os.Rename(path, final); err != nil {
+					return fmt.Errorf("store: files: %w", err)
+				}
+				continue
+			}
+			fallthrough
+		case !known[sha]:
+			if err := os.Remove(path); err != nil {
 				return fmt.Errorf("store: files: %w", err)
 			}
+		}
+	}
+	// Parquet files copied for reading by an ingest that was killed
+	if stale, _ := filepath.Glob(filepath.Join(s.path+".tmp", "ingest-*.parquet")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package queries_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -92,5 +93,37 @@ func TestOccupancyUsesLinesWithOccupied(t *testing.T) {
 	}
 	if len(occ) != 1 || occ[0].Places != 10 || occ[0].OccupiedH != 950 || occ[0].BudgetedH != 9500 || !occ[0].Enhanced {
 		t.Errorf("occupancy: %+v, want 9,5 of 10 places", occ)
+	}
+}
+
+// At open, a kept file no batch refers to is removed; a ".part" of a committed batch is finished.
+func TestCollectFiles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.duckdb")
+	st, err := queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := data.DatasetByName("population")
+	row := data.Row{"year": int64(2023), "municipality": int64(851), "inhabitants": int64(1)}
+	if _, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: "p.csv", SHA256: "abc", Rows: []data.Row{row}, Lines: []int{2}}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(st.FilesDir(), 0o700)
+	os.WriteFile(filepath.Join(st.FilesDir(), "abc.csv.part"), []byte("x"), 0o600)
+	os.WriteFile(filepath.Join(st.FilesDir(), "zzz.csv"), []byte("y"), 0o600)
+	st.Close()
+	st, err = queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	entries, _ := os.ReadDir(st.FilesDir())
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 1 || names[0] != "abc.csv" {
+		t.Errorf("files after open: %v, want [abc.csv]", names)
 	}
 }

@@ -33,6 +33,12 @@ func runGen(e *env, args []string) error {
 	if *out == "" {
 		return usagef("gen needs -o DIR")
 	}
+	if *rows < 1 {
+		return usagef("--rows must be at least 1")
+	}
+	if *years < 1 || *years > 2023-2000+1 {
+		return usagef("--years must be 1-%d (the years end with 2023 and start in 2000 at the earliest)", 2023-2000+1)
+	}
 	o := def
 	o.Seed, o.Purchases, o.Years = *seed, *rows, *years
 	counts, err := scale.National(*out, o)

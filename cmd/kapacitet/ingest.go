@@ -59,6 +59,9 @@ func runIngest(e *env, args []string) error {
 	defer st.Close()
 	var firstErr error
 	for i, file := range pos[1:] {
+		if len(contents) == 1 && !*dry {
+			break // one file: the load itself validates it first, all or nothing
+		}
 		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true, Sheet: *sheet, Limits: &lim})
 		if err != nil || *dry {
 			report(e, *format, res, err)
