@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -27,6 +28,12 @@ type NewBatch struct {
 	Demo     bool
 	Publish  bool // publish at once (the demo); otherwise the batch is a draft
 	DryRun   bool // do everything, report it, then roll back
+	// Staged, instead of Rows and Lines: validated rows written as canonical CSV files (see StagedColumns),
+	// loaded with DuckDB's read_csv; Count, Years and Keys describe them.
+	Staged []string
+	Count  int
+	Years  []int
+	Keys   []string
 	// Progress, when set, is told how many rows are staged in the transaction, every progressStep rows and
 	// at the end (for a progress bar, and for the crash test).
 	Progress func(staged, total int)
@@ -81,75 +88,46 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	var prevStatus string
 	err = conn.QueryRowContext(ctx, query("batch_by_sha"), d.Name, b.SHA256).Scan(&prevID, &prevStatus)
 	if err == nil && prevStatus == "active" {
-		return BatchResult{ID: prevID, Rows: len(b.Rows), Duplicate: true}, nil
+		return BatchResult{ID: prevID, Rows: max(len(b.Rows), b.Count), Duplicate: true}, nil
 	}
 
-	years := map[int64]bool{}
-	keys := map[string]bool{}
-	for _, r := range b.Rows {
-		years[r["year"].(int64)] = true
-		var kv []string
-		for _, k := range d.Key {
-			kv = append(kv, fmt.Sprint(r[k]))
+	count, yearList, keyList := b.Count, b.Years, b.Keys
+	if b.Staged == nil {
+		count, yearList, keyList = len(b.Rows), nil, nil
+		years := map[int]bool{}
+		keys := map[string]bool{}
+		for _, r := range b.Rows {
+			years[int(r["year"].(int64))] = true
+			keys[KeyOf(d, r)] = true
 		}
-		keys[strings.Join(kv, "/")] = true
+		for y := range years {
+			yearList = append(yearList, y)
+		}
+		for k := range keys {
+			keyList = append(keyList, k)
+		}
 	}
-	var yearList []string
-	for y := range years {
-		yearList = append(yearList, fmt.Sprint(y))
-	}
-	sort.Strings(yearList)
-	var keyList []string
-	for k := range keys {
-		keyList = append(keyList, k)
-	}
+	sort.Ints(yearList)
 	sort.Strings(keyList)
+	yearText := make([]string, len(yearList))
+	for i, y := range yearList {
+		yearText[i] = strconv.Itoa(y)
+	}
 
 	var id int64
 	err = conn.QueryRowContext(ctx, `INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
 		SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6::INTEGER[], $7, $8 FROM batches RETURNING id`,
-		d.Name, b.FileName, b.SHA256, len(b.Rows), strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
-		"["+strings.Join(yearList, ",")+"]", b.LoadedBy, b.Demo).Scan(&id)
+		d.Name, b.FileName, b.SHA256, count, strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
+		"["+strings.Join(yearText, ",")+"]", b.LoadedBy, b.Demo).Scan(&id)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
 	}
 
-	cols := d.AllColumns()
-	names := []string{"batch_id", "line"}
-	for _, c := range cols {
-		names = append(names, c.Name)
+	if b.Staged != nil {
+		err = insertStaged(ctx, conn, d, id, b)
+	} else {
+		err = appendRows(conn, d, id, b)
 	}
-	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", d.Name, names)
-		if err != nil {
-			return err
-		}
-		args := make([]driver.Value, len(cols)+2)
-		for i, r := range b.Rows {
-			args[0], args[1] = id, int32(b.Lines[i])
-			for j, c := range cols {
-				args[j+2] = dbValue(r[c.Name])
-			}
-			if err := app.AppendRow(args...); err != nil {
-				app.Close()
-				return fmt.Errorf("line %d: %w", b.Lines[i], err)
-			}
-			if b.Progress != nil && (i+1)%progressStep == 0 {
-				if err := app.Flush(); err != nil {
-					app.Close()
-					return err
-				}
-				b.Progress(i+1, len(b.Rows))
-			}
-		}
-		if err := app.Close(); err != nil {
-			return err
-		}
-		if b.Progress != nil {
-			b.Progress(len(b.Rows), len(b.Rows))
-		}
-		return nil
-	})
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: append rows: %w", err)
 	}
@@ -179,7 +157,7 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 			return BatchResult{}, fmt.Errorf("store: publish batch: %w", err)
 		}
 	}
-	res := BatchResult{ID: id, Rows: len(b.Rows), Replaced: int(replaced), DryRun: b.DryRun}
+	res := BatchResult{ID: id, Rows: count, Replaced: int(replaced), DryRun: b.DryRun}
 	if res.Summary, err = summary(ctx, conn, d, id); err != nil {
 		return BatchResult{}, err
 	}
@@ -314,4 +292,96 @@ func (s *Store) batchRows(ctx context.Context, d *data.Dataset, id int64) ([]dat
 		lines = append(lines, int(canonical(data.KindInt, vals[0]).(int64)))
 	}
 	return rows, lines, rs.Err()
+}
+
+// appendRows appends the batch's rows with DuckDB's Appender, inside the connection's transaction.
+func appendRows(conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
+	cols := d.AllColumns()
+	names := []string{"batch_id", "line"}
+	for _, c := range cols {
+		names = append(names, c.Name)
+	}
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", d.Name, names)
+		if err != nil {
+			return err
+		}
+		args := make([]driver.Value, len(cols)+2)
+		for i, r := range b.Rows {
+			args[0], args[1] = id, int32(b.Lines[i])
+			for j, c := range cols {
+				args[j+2] = dbValue(r[c.Name])
+			}
+			if err := app.AppendRow(args...); err != nil {
+				app.Close()
+				return fmt.Errorf("line %d: %w", b.Lines[i], err)
+			}
+			if b.Progress != nil && (i+1)%progressStep == 0 {
+				if err := app.Flush(); err != nil {
+					app.Close()
+					return err
+				}
+				b.Progress(i+1, len(b.Rows))
+			}
+		}
+		if err := app.Close(); err != nil {
+			return err
+		}
+		if b.Progress != nil {
+			b.Progress(len(b.Rows), len(b.Rows))
+		}
+		return nil
+	})
+}
+
+// StagedColumns are the columns of a canonical staging file, in order: the file's line, then the dataset's
+// stored columns. Values are canonical (codes, "16.90", true/false), an empty field is NULL.
+func StagedColumns(d *data.Dataset) []string {
+	names := []string{"line"}
+	for _, c := range d.AllColumns() {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// insertStaged loads the canonical staging files with DuckDB's own CSV reader, typed by the dataset's
+// definition, one file at a time (progress after each).
+func insertStaged(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
+	cols := d.AllColumns()
+	types := []string{"'line': 'INTEGER'"}
+	names := []string{"batch_id", "line"}
+	sel := []string{"$2", "line"}
+	for _, c := range cols {
+		types = append(types, fmt.Sprintf("'%s': '%s'", c.Name, sqlType(c.Kind)))
+		names = append(names, c.Name)
+		sel = append(sel, c.Name)
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM read_csv($1, header = true, auto_detect = false, delim = ',',
+		quote = '"', escape = '"', nullstr = '', columns = {%s})`, d.Name, strings.Join(names, ", "), strings.Join(sel, ", "),
+		strings.Join(types, ", "))
+	staged := 0
+	for _, f := range b.Staged {
+		res, err := conn.ExecContext(ctx, q, f, id)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		staged += int(n)
+		if b.Progress != nil {
+			b.Progress(staged, b.Count)
+		}
+	}
+	if staged != b.Count {
+		return fmt.Errorf("staged %d rows, expected %d", staged, b.Count)
+	}
+	return nil
+}
+
+// KeyOf is a row's replacement key values, as the batch record lists them ("2023/851").
+func KeyOf(d *data.Dataset, r data.Row) string {
+	var kv []string
+	for _, k := range d.Key {
+		kv = append(kv, fmt.Sprint(r[k]))
+	}
+	return strings.Join(kv, "/")
 }
