@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -30,7 +31,12 @@ func (h Hundredths) String() string {
 	if h < 0 {
 		sign, h = "-", -h
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, int64(h)/100, int64(h)%100)
+	frac := int64(h) % 100
+	pad := ""
+	if frac < 10 {
+		pad = "0"
+	}
+	return sign + strconv.FormatInt(int64(h)/100, 10) + "." + pad + strconv.FormatInt(frac, 10)
 }
 
 // Column is one column of a dataset.
@@ -246,4 +252,25 @@ func DatasetNames() string {
 		names = append(names, d.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// Text writes a row value as text, the way staging files and replacement keys hold it: int64 in decimal,
+// Hundredths as "16.90", bool as true/false, a list joined by ';', nil as "".
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case Hundredths:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case string:
+		return x
+	case []string:
+		return strings.Join(x, ";")
+	default:
+		return fmt.Sprint(x)
+	}
 }

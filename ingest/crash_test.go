@@ -76,7 +76,7 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 	st.Close()
 
 	big := filepath.Join(dir, "big.csv")
-	content, lim := bigCapacity(60000)
+	content, lim := bigCapacity(300000)
 	if err := os.WriteFile(big, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 		t.Errorf("<db>.files/ changed: %s, want %s", got, filesBefore)
 	}
 	res, err := File(ctx, st, dataset(t, "capacity"), "big.csv", content, Options{Limits: lim})
-	if err != nil || res.Rows != 60000 {
+	if err != nil || res.Rows != 300000 {
 		t.Errorf("the next ingest: %+v %v", res, err)
 	}
 }

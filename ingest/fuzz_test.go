@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,7 +25,7 @@ func FuzzReadCSV(f *testing.F) {
 		if p != nil {
 			return
 		}
-		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, valueOpts{limits: data.DefaultLimits(), style: tb.style})
+		validateOnly(tb, capacity)
 	})
 }
 
@@ -39,8 +40,17 @@ func FuzzReadXLSX(f *testing.F) {
 		if p != nil {
 			return
 		}
-		parse(capacity, tb.header, tb.headerPos, tb.rows, tb.pos, valueOpts{limits: data.DefaultLimits(), style: tb.style})
+		validateOnly(tb, capacity)
 	})
+}
+
+// validateOnly runs the row checks without a database (offers are then unknown).
+func validateOnly(tb *table, d *data.Dataset) {
+	v := newValidator(context.Background(), nil, d, tb, valueOpts{limits: data.DefaultLimits(), style: tb.style}, nil)
+	if len(v.problems) == 0 {
+		tb.each(v.check)
+	}
+	v.result()
 }
 
 func FuzzReadJSON(f *testing.F) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -54,31 +53,40 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		}
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
-	header, headerLine, records, lines := t.header, t.headerPos, t.rows, t.pos
 	lim := data.DefaultLimits()
 	if opt.Limits != nil {
 		lim = *opt.Limits
 	}
-	rows, raws, ignored, problems := parse(d, header, headerLine, records, lines, valueOpts{limits: lim, style: t.style})
-	res.Ignored = ignored
-	if len(problems) == 0 {
-		problems = check(ctx, st, d, header, headerLine, rows, raws, lines, lim)
+	stage := newStager(stageDir(st))
+	defer stage.remove()
+	v := newValidator(ctx, st, d, t, valueOpts{limits: lim, style: t.style}, stage)
+	res.Ignored = v.ignored
+	if len(v.problems) == 0 { // the header names every required column
+		if p := t.each(v.check); p != nil {
+			v.add(*p)
+		}
 	}
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+	if problems := v.result(); len(problems) > 0 {
 		for i := range problems {
-			problems[i].Unit, problems[i].Sheet = t.unit, t.sheet
+			if problems[i].Unit == "" {
+				problems[i].Unit = t.unit
+			}
+			problems[i].Sheet = t.sheet
 		}
 		return res, &InvalidError{File: name, Problems: problems}
 	}
-	if len(rows) == 0 {
+	if v.count == 0 {
 		return res, &InvalidError{File: name, Problems: []Problem{{DA: "filen har ingen rækker", EN: "the file has no rows"}}}
 	}
-	res.Rows = len(rows)
-	nb := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, Rows: rows, Lines: lines,
-		LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun, Progress: opt.Progress}
+	files, err := stage.close()
+	if err != nil {
+		return res, fmt.Errorf("ingest: staging: %w", err)
+	}
+	res.Rows = v.count
+	nb := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, Staged: files, Count: v.count,
+		Years: v.sortedYears(), Keys: v.keyList(), LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish,
+		DryRun: opt.DryRun, Progress: opt.Progress}
 	if opt.DryRun { // load and roll back: the report says what would be added and replaced
-		var err error
 		res.Batch, err = st.LoadBatch(ctx, nb)
 		return res, err
 	}
@@ -168,46 +176,4 @@ func mapHeader(d *data.Dataset, header []string, headerLine int) (idx []int, ign
 		}
 	}
 	return idx, ignored, problems
-}
-
-// parse maps the header and reads every cell; it reports every bad cell, not just the first.
-// It also returns each row's cells as written, by column name, for the report.
-func parse(d *data.Dataset, header []string, headerLine int, records [][]string, lines []int, o valueOpts) ([]data.Row, []map[string]string, []string, []Problem) {
-	idx, ignored, problems := mapHeader(d, header, headerLine)
-	if len(problems) > 0 {
-		return nil, nil, ignored, problems
-	}
-	rows := make([]data.Row, 0, len(records))
-	raws := make([]map[string]string, 0, len(records))
-	for n, rec := range records {
-		for i := len(header); i < len(rec); i++ {
-			if strings.TrimSpace(rec[i]) != "" {
-				problems = append(problems, Problem{Line: lines[n], Column: fmt.Sprintf("kolonne %d", i+1), Value: rec[i],
-					DA: fmt.Sprintf("rækken har flere felter end overskriften (%d); mangler der anførselstegn om et decimaltal?", len(header)),
-					EN: fmt.Sprintf("the row has more fields than the header (%d); is a decimal number missing its quotes?", len(header))})
-			}
-		}
-		row, written := data.Row{}, map[string]string{}
-		for i, c := range d.Columns {
-			raw := ""
-			if idx[i] >= 0 && idx[i] < len(rec) {
-				raw = rec[idx[i]]
-			}
-			written[c.Name] = raw
-			v, p := value(c, raw, o)
-			if p != nil {
-				p.Line = lines[n]
-				p.Column = c.Name
-				if idx[i] >= 0 {
-					p.Column = header[idx[i]]
-				}
-				problems = append(problems, *p)
-				continue
-			}
-			row[c.Name] = v
-		}
-		rows = append(rows, row)
-		raws = append(raws, written)
-	}
-	return rows, raws, ignored, problems
 }

@@ -28,6 +28,29 @@ type table struct {
 	unit      string // "line", "row" or "record": what pos counts
 	sheet     string // the spreadsheet's sheet, for XLSX
 	style     numberStyle
+	// stream, when set, yields the rows after those in rows, one at a time (large CSV files are never held as
+	// records); a problem ends it.
+	stream func() (rec []string, pos int, ok bool, p *Problem)
+}
+
+// each calls fn for every data row, in file order.
+func (t *table) each(fn func(rec []string, pos int)) *Problem {
+	for i, r := range t.rows {
+		fn(r, t.pos[i])
+	}
+	if t.stream == nil {
+		return nil
+	}
+	for {
+		rec, pos, ok, p := t.stream()
+		if p != nil {
+			return p
+		}
+		if !ok {
+			return nil
+		}
+		fn(rec, pos)
+	}
 }
 
 // Format is a file format ingest reads.
@@ -112,7 +135,7 @@ func findHeader(d *data.Dataset, rows [][]string) int {
 	}
 	best, bestN := 0, 0
 	for i, r := range rows {
-		if i == 20 {
+		if i == headerSearch {
 			break
 		}
 		cols := map[string]bool{} // distinct columns: a merged title repeats one name over many cells
@@ -146,23 +169,35 @@ func readCSV(d *data.Dataset, content []byte) (*table, *Problem) {
 		style = numbersPoint
 	}
 	r.FieldsPerRecord = -1
+	// read records until the header is found among the first ones; the rest are streamed
+	read := func() (rec []string, line int, ok bool, p *Problem) {
+		for {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				return nil, 0, false, nil
+			}
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					return nil, 0, false, &Problem{Line: pe.StartLine, Unit: "line", DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
+				}
+				return nil, 0, false, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
+			}
+			line, _ := r.FieldPos(0)
+			if !blank(rec) {
+				return rec, line, true, nil
+			}
+		}
+	}
 	var recs [][]string
 	var lines []int
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	for len(recs) < headerSearch {
+		rec, line, ok, p := read()
+		if p != nil {
+			return nil, p
+		}
+		if !ok {
 			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &Problem{Line: pe.StartLine, DA: "ugyldig CSV: " + pe.Err.Error(), EN: "invalid CSV: " + pe.Err.Error()}
-			}
-			return nil, &Problem{DA: "ugyldig CSV: " + err.Error(), EN: "invalid CSV: " + err.Error()}
-		}
-		line, _ := r.FieldPos(0)
-		if blank(rec) {
-			continue
 		}
 		recs = append(recs, rec)
 		lines = append(lines, line)
@@ -171,8 +206,12 @@ func readCSV(d *data.Dataset, content []byte) (*table, *Problem) {
 		return nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
 	}
 	h := findHeader(d, recs)
-	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line", style: style}, nil
+	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line", style: style,
+		stream: read}, nil
 }
+
+// headerSearch is how many rows the header is looked for in (title rows come first).
+const headerSearch = 20
 
 // detectSeparator picks ';', ',' or tab: the one that occurs most often, outside quotes, in the busiest of the
 // first ten non-blank lines (a title line above the header has few separators; the header has many).

@@ -379,9 +379,15 @@ func insertStaged(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64
 
 // KeyOf is a row's replacement key values, as the batch record lists them ("2023/851").
 func KeyOf(d *data.Dataset, r data.Row) string {
-	var kv []string
-	for _, k := range d.Key {
-		kv = append(kv, fmt.Sprint(r[k]))
+	if len(d.Key) == 1 {
+		return data.Text(r[d.Key[0]])
 	}
-	return strings.Join(kv, "/")
+	var b strings.Builder
+	for i, k := range d.Key {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(data.Text(r[k]))
+	}
+	return b.String()
 }
