@@ -133,6 +133,17 @@ func (v *Vocabulary) Match(s string) (code string, ok, ambiguous bool) {
 	return c, true, false
 }
 
+// Entries returns every unambiguous normalized spelling with its code.
+func (v *Vocabulary) Entries() map[string]string {
+	out := make(map[string]string, len(v.byKey))
+	for k, c := range v.byKey {
+		if c != "" {
+			out[k] = c
+		}
+	}
+	return out
+}
+
 // Codes returns the canonical codes in catalogue order.
 func (v *Vocabulary) Codes() []string { return append([]string(nil), v.codes...) }
 

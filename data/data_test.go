@@ -195,3 +195,14 @@ func TestHundredths(t *testing.T) {
 		}
 	}
 }
+
+// Every canonical code is a spelling of itself (the fast path of ingest relies on it).
+func TestCodesMatchThemselves(t *testing.T) {
+	for _, v := range []*Vocabulary{PlaceTypeVocabulary(), OwnershipVocabulary(), TargetGroupVocabulary(), MunicipalityVocabulary()} {
+		for _, c := range v.Codes() {
+			if got, ok, _ := v.Match(c); !ok || got != c {
+				t.Errorf("Match(%q) = %q, %v", c, got, ok)
+			}
+		}
+	}
+}

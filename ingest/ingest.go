@@ -1,13 +1,16 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
@@ -22,6 +25,7 @@ type Options struct {
 	Sheet    string // XLSX: the sheet to read (default: the one whose header names the dataset's columns)
 	Progress func(staged, total int)
 	Limits   *data.Limits // nil: data.DefaultLimits()
+	NoFast   bool         // validate row by row even where DuckDB could read the file itself (tests, benchmarks)
 }
 
 // Result says what an ingest did.
@@ -33,6 +37,7 @@ type Result struct {
 	Ignored []string // columns of the file that the dataset does not have
 	Batch   queries.BatchResult
 	DryRun  bool
+	Fast    bool // DuckDB read and checked the file itself (the fast path)
 }
 
 // MaxFileSize bounds one file (100 MiB).
@@ -56,6 +61,41 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	lim := data.DefaultLimits()
 	if opt.Limits != nil {
 		lim = *opt.Limits
+	}
+	load := func(nb queries.NewBatch) (queries.BatchResult, error) {
+		if opt.DryRun { // load and roll back: the report says what would be added and replaced
+			return st.LoadBatch(ctx, nb)
+		}
+		// the original is on disk before the transaction commits, and removed again if it aborts (unless an
+		// earlier batch already kept the same file)
+		kept, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
+		if err != nil {
+			return queries.BatchResult{}, err
+		}
+		b, err := st.LoadBatch(ctx, nb)
+		if err != nil && kept != "" {
+			os.Remove(kept)
+		}
+		return b, err
+	}
+	meta := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, LoadedBy: opt.LoadedBy,
+		Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun, Progress: opt.Progress}
+	// The fast path: a plain CSV file DuckDB reads and validates by itself. It declines anything that is not
+	// plainly valid, and the row-by-row path below then reports exactly what is wrong.
+	fast, cleanup := (*queries.FastCSV)(nil), func() {}
+	if !opt.NoFast {
+		fast, cleanup = fastCSV(st, d, name, content, t, lim)
+	}
+	defer cleanup()
+	if fast != nil {
+		nb := meta
+		nb.Fast = fast
+		b, err := load(nb)
+		if !errors.Is(err, queries.ErrNotFast) {
+			_, ignored, _ := mapHeader(d, t.header, t.headerPos)
+			res.Ignored, res.Batch, res.Rows, res.Fast = ignored, b, b.Rows, true
+			return res, err
+		}
 	}
 	stage := newStager(stageDir(st))
 	defer stage.remove()
@@ -83,24 +123,44 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		return res, fmt.Errorf("ingest: staging: %w", err)
 	}
 	res.Rows = v.count
-	nb := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, Staged: files, Count: v.count,
-		Years: v.sortedYears(), Keys: v.keyList(), LoadedBy: opt.LoadedBy, Demo: opt.Demo, Publish: opt.Publish,
-		DryRun: opt.DryRun, Progress: opt.Progress}
-	if opt.DryRun { // load and roll back: the report says what would be added and replaced
-		res.Batch, err = st.LoadBatch(ctx, nb)
-		return res, err
-	}
-	// the original is on disk before the transaction commits, and removed again if it aborts (unless an
-	// earlier batch already kept the same file)
-	kept, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
-	if err != nil {
-		return res, err
-	}
-	res.Batch, err = st.LoadBatch(ctx, nb)
-	if err != nil && kept != "" {
-		os.Remove(kept)
-	}
+	nb := meta
+	nb.Staged, nb.Count, nb.Years, nb.Keys = files, v.count, v.sortedYears(), v.keyList()
+	res.Batch, err = load(nb)
 	return res, err
+}
+
+// fastCSV decides whether a file can take the fast path and writes it where DuckDB reads it: a UTF-8 CSV
+// (no BOM, no transcoding) with the header on line 1 that names every required column. The cleanup removes
+// the copy.
+func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t *table, lim data.Limits) (*queries.FastCSV, func()) {
+	if !queries.FastEligible(d) || DetectFormat(name, content) != FormatCSV || t.headerPos != 1 ||
+		bytes.HasPrefix(content, utf8BOM) || !utf8.Valid(content) {
+		return nil, func() {}
+	}
+	idx, _, problems := mapHeader(d, t.header, t.headerPos)
+	if len(problems) > 0 {
+		return nil, func() {}
+	}
+	lines := bytes.Count(content, []byte("\n"))
+	if len(content) > 0 && content[len(content)-1] != '\n' {
+		lines++
+	}
+	dir := stageDir(st)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, func() {}
+	}
+	f, err := os.CreateTemp(dir, "fast-*.csv")
+	if err != nil {
+		return nil, func() {}
+	}
+	_, err = f.Write(content)
+	if cerr := f.Close(); err != nil || cerr != nil {
+		os.Remove(f.Name())
+		return nil, func() {}
+	}
+	delim := detectSeparator(content)
+	return &queries.FastCSV{Path: f.Name(), Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1},
+		func() { os.Remove(f.Name()) }
 }
 
 // keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost. It

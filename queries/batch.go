@@ -31,9 +31,12 @@ type NewBatch struct {
 	// Staged, instead of Rows and Lines: validated rows written as canonical CSV files (see StagedColumns),
 	// loaded with DuckDB's read_csv; Count, Years and Keys describe them.
 	Staged []string
-	Count  int
-	Years  []int
-	Keys   []string
+	// Fast, instead of Rows or Staged: a CSV file DuckDB reads and validates itself (see FastCSV); when it
+	// is not plainly valid, LoadBatch returns ErrNotFast and changes nothing.
+	Fast  *FastCSV
+	Count int
+	Years []int
+	Keys  []string
 	// Progress, when set, is told how many rows are staged in the transaction, every progressStep rows and
 	// at the end (for a progress bar, and for the crash test).
 	Progress func(staged, total int)
@@ -92,7 +95,11 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	}
 
 	count, yearList, keyList := b.Count, b.Years, b.Keys
-	if b.Staged == nil {
+	if b.Fast != nil {
+		if count, yearList, keyList, err = prepareFast(ctx, conn, d, b.Fast, b.Progress); err != nil {
+			return BatchResult{}, err
+		}
+	} else if b.Staged == nil {
 		count, yearList, keyList = len(b.Rows), nil, nil
 		years := map[int]bool{}
 		keys := map[string]bool{}
@@ -123,10 +130,16 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
 	}
 
-	if b.Staged != nil {
+	switch {
+	case b.Fast != nil:
+		err = insertFast(ctx, conn, d, id)
+	case b.Staged != nil:
 		err = insertStaged(ctx, conn, d, id, b)
-	} else {
+	default:
 		err = appendRows(conn, d, id, b)
+	}
+	if errors.Is(err, ErrNotFast) {
+		return BatchResult{}, err
 	}
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: append rows: %w", err)
