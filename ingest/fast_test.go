@@ -27,7 +27,8 @@ func TestFastPathEqualsRowByRow(t *testing.T) {
 		{"capacity", "big.csv", big, true},
 		{"population", "p.csv", []byte("year;municipality;inhabitants\n2022;0851;222.571\n2023; Læsø ;1789\n"), false}, // thousands dot: declined
 		{"population", "p.csv", []byte("aar;kommune;indbyggere\n2022;0851;222571\n2023; Læsø ;1789\n"), false},         // a name: declined
-		{"population", "p.csv", []byte("aar;kommune;indbyggere;aldersgruppe\r\n2022;0851;222571;\r\n2023; 825 ;1789;0-17\t\r\n"), true},
+		{"population", "p.csv", []byte("aar;kommune;indbyggere;aldersgruppe\r\n2022;0851;222571;\r\n2023; 825 ;1789; 0-17 \r\n"), true},
+		{"population", "p.csv", []byte("aar;kommune;indbyggere;aldersgruppe\r\n2022;0851;222571;\r\n2023; 825 ;1789;0-17\t\r\n"), false}, // a tab at a field's end
 		{"survey", "s.csv", []byte("year,municipality,target_group,score,comment\n2023,Thisted,Børn og unge med autisme,Ved ikke,\"a, b\"\n2023,787,misbrug,3,\n"), false},
 		{"survey", "s.csv", []byte("year,municipality,target_group,score,comment\n2023,787,Autisme-Boern,Ved ikke,\"a, b \"\n2023,787,misbrug,3,\n"), true},
 		{"capacity", "c.csv", []byte("year;location;ownership;agreement;place_type;target_group;places;occupied\n2023;851;Kommunal;ja;doegn;misbrug;10;9,5\n2023;851;privat;nej;dag;misbrug;4;\n"), true},

@@ -138,7 +138,7 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 		return nil, func() {}
 	}
 	idx, _, problems := mapHeader(d, t.header, t.headerPos)
-	if len(problems) > 0 {
+	if len(problems) > 0 || !plainWhiteSpace(content, detectSeparator(content)) {
 		return nil, func() {}
 	}
 	lines := bytes.Count(content, []byte("\n"))
@@ -161,6 +161,19 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 	delim := detectSeparator(content)
 	return &queries.FastCSV{Path: f.Name(), Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1},
 		func() { os.Remove(f.Name()) }
+}
+
+// plainWhiteSpace reports a file whose only white space is spaces, the separator and line ends (CRLF or LF):
+// then DuckDB's trim of spaces trims fields as strings.TrimSpace does.
+func plainWhiteSpace(content []byte, sep rune) bool {
+	if bytes.ContainsAny(content, "\v\f\u00a0\u0085") || (sep != '\t' && bytes.IndexByte(content, '\t') >= 0) {
+		return false
+	}
+	if sep == '\t' && bytes.IndexByte(content, '"') >= 0 { // a quoted tab at the end of a field
+		return false
+	}
+	cr := bytes.Count(content, []byte("\r"))
+	return cr == 0 || cr == bytes.Count(content, []byte("\r\n"))
 }
 
 // keepOriginal stores the file content-addressed in <db>.files/ so that nothing loaded is ever lost. It

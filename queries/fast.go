@@ -17,7 +17,8 @@ import (
 var ErrNotFast = errors.New("not for the fast path")
 
 // FastCSV describes a UTF-8 CSV file that DuckDB reads and checks itself: the header on line 1 and one record
-// on each following line (no blank lines, no line breaks inside fields).
+// on each following line (no blank lines, no line breaks inside fields), and no white space but spaces, the
+// separator and line ends (CRLF or LF) anywhere in it.
 type FastCSV struct {
 	Path    string
 	Delim   rune
@@ -119,10 +120,11 @@ func prepareFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, f *FastCS
 	for i := 0; i < f.Columns; i++ {
 		fields = append(fields, fmt.Sprintf("'c%d': 'VARCHAR'", i))
 	}
-	// each field trimmed once, as Go's strings.TrimSpace trims (ASCII white space and the no-break space)
+	// each field trimmed once; spaces are the only white space a field can have at its ends (FastCSV's
+	// contract), so this trims as Go's strings.TrimSpace does
 	var trimmed []string
 	for i := 0; i < f.Columns; i++ {
-		trimmed = append(trimmed, fmt.Sprintf("nullif(trim(c%d, ' \t\n\v\f\r\u00a0'), '') AS r%d", i, i))
+		trimmed = append(trimmed, fmt.Sprintf("nullif(trim(c%d), '') AS r%d", i, i))
 	}
 	var sel, oks []string
 	for i, c := range d.Columns {
