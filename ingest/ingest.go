@@ -166,7 +166,12 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 // plainWhiteSpace reports a file whose only white space is spaces, the separator and line ends (CRLF or LF):
 // then DuckDB's trim of spaces trims fields as strings.TrimSpace does.
 func plainWhiteSpace(content []byte, sep rune) bool {
-	if bytes.ContainsAny(content, "\v\f\u00a0\u0085") || (sep != '\t' && bytes.IndexByte(content, '\t') >= 0) {
+	for _, b := range []string{"\v", "\f", "\u00a0", "\u0085"} { // (Index, not ContainsAny: it is much faster)
+		if bytes.Contains(content, []byte(b)) {
+			return false
+		}
+	}
+	if sep != '\t' && bytes.IndexByte(content, '\t') >= 0 {
 		return false
 	}
 	if sep == '\t' && bytes.IndexByte(content, '"') >= 0 { // a quoted tab at the end of a field
