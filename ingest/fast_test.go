@@ -32,6 +32,8 @@ func TestFastPathEqualsRowByRow(t *testing.T) {
 		{"survey", "s.csv", []byte("year,municipality,target_group,score,comment\n2023,Thisted,Børn og unge med autisme,Ved ikke,\"a, b\"\n2023,787,misbrug,3,\n"), false},
 		{"survey", "s.csv", []byte("year,municipality,target_group,score,comment\n2023,787,Autisme-Boern,Ved ikke,\"a, b \"\n2023,787,misbrug,3,\n"), true},
 		{"capacity", "c.csv", []byte("year;location;ownership;agreement;place_type;target_group;places;occupied\n2023;851;Kommunal;ja;doegn;misbrug;10;9,5\n2023;851;privat;nej;dag;misbrug;4;\n"), true},
+		{"population", "p.csv", []byte("year;municipality;inhabitants;age_band\n2023;851;100;0-17\u2028\n2023;825;50;\n"), false}, // U+2028: Go trims it, DuckDB not
+		{"tariffs", "t.csv", []byte("year;offer_id;tariff_type;amount_dkk\n2023;A1;døgntakst;100\n2023;A2\u2029;døgntakst;100\n"), false},
 		{"demand", "d.csv", []byte("year\tmunicipality\ttarget_group\tplace_type\tplaced\twaiting\n2023\tMorsø\tmisbrug\tDøgn\t4\t0\n\n2023\tAalborg\tmisbrug\tdag\t7\t1\n"), false}, // a blank line
 	}
 	for _, name := range []string{"demand", "survey", "purchases", "tariffs", "population"} {

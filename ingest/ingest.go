@@ -166,7 +166,7 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 // plainWhiteSpace reports a file whose only white space is spaces, the separator and line ends (CRLF or LF):
 // then DuckDB's trim of spaces trims fields as strings.TrimSpace does.
 func plainWhiteSpace(content []byte, sep rune) bool {
-	for _, b := range []string{"\v", "\f", "\u00a0", "\u0085"} { // (Index, not ContainsAny: it is much faster)
+	for _, b := range queries.FastUntrimmed { // (Index, not ContainsAny: much faster)
 		if bytes.Contains(content, []byte(b)) {
 			return false
 		}

@@ -28,6 +28,10 @@ type FastCSV struct {
 	Lines   int         // lines of the file after the header
 }
 
+// FastUntrimmed are the white space runes (besides tab, CR and LF) that Go's strings.TrimSpace trims and
+// DuckDB's trim does not: a file with any of them takes the row-by-row path. TestTrimMatchesGo checks the list.
+var FastUntrimmed = []string{"\v", "\f", "\u00a0", "\u0085", "\u2028", "\u2029"}
+
 // fastDatasets are the datasets whose row rules the fast path checks in SQL (fastRules); capacity lines that
 // name an offer, and offers (lists of target groups), always take the row-by-row path.
 var fastDatasets = []string{"population", "capacity", "demand", "survey", "purchases", "tariffs"}
@@ -236,4 +240,11 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) 
 		_, err = conn.ExecContext(ctx, "DROP TABLE fast_conv")
 	}
 	return err
+}
+
+// TrimText is DuckDB's trim of s, as the fast path trims fields (for the test that it trims as Go does).
+func (s *Store) TrimText(ctx context.Context, text string) (string, error) {
+	var out string
+	err := s.db.QueryRowContext(ctx, "SELECT trim($1)", text).Scan(&out)
+	return out, err
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
@@ -125,5 +127,33 @@ func TestCollectFiles(t *testing.T) {
 	}
 	if len(names) != 1 || names[0] != "abc.csv" {
 		t.Errorf("files after open: %v, want [abc.csv]", names)
+	}
+}
+
+// DuckDB's trim and Go's strings.TrimSpace agree on every white space rune except those in FastUntrimmed
+// (and tab, CR, LF, which the fast path's files cannot have at a field's end).
+func TestTrimMatchesGo(t *testing.T) {
+	ctx := context.Background()
+	st, err := queries.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	excluded := map[string]bool{"\t": true, "\r": true, "\n": true}
+	for _, s := range queries.FastUntrimmed {
+		excluded[s] = true
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !unicode.IsSpace(r) || excluded[string(r)] {
+			continue
+		}
+		in := "a" + string(r)
+		got, err := st.TrimText(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSpace(in); got != want {
+			t.Errorf("U+%04X: DuckDB trims to %q, Go to %q: add it to FastUntrimmed", r, got, want)
+		}
 	}
 }
