@@ -75,6 +75,22 @@ func demoCSV(t *testing.T, dataset string) ([]string, []map[string]string) {
 	return recs[0], rows
 }
 
+// csvOf writes rows (keyed by header names) as a CSV file with header.
+func csvOf(header []string, rows []map[string]string) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(header)
+	for _, r := range rows {
+		rec := make([]string, len(header))
+		for i, h := range header {
+			rec[i] = r[h]
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
 // expectedTotals counts the 2022 places by category from capacity.csv with the agreement's rule.
 func expectedTotals(t *testing.T, year string) map[string]int64 {
 	_, rows := demoCSV(t, "capacity")
@@ -202,9 +218,7 @@ func TestOverview2022(t *testing.T) {
 	// line for residential social-psychiatry places. Capacity is replaced by year + location, so the file holds
 	// all of Aalborg's 2022 lines.
 	header, rows := demoCSV(t, "capacity")
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(header)
+	var file []map[string]string
 	aalborgBefore, bumped := int64(0), 0
 	for _, r := range rows {
 		if r["year"] != "2022" || r["location"] != "851" {
@@ -219,19 +233,14 @@ func TestOverview2022(t *testing.T) {
 			r["places"] = strconv.FormatInt(n+1, 10)
 			bumped++
 		}
-		var rec []string
-		for _, h := range header {
-			rec = append(rec, r[h])
-		}
-		w.Write(rec)
+		file = append(file, r)
 	}
-	w.Flush()
 	if bumped != 1 {
 		t.Fatalf("lines changed: %d, want 1", bumped)
 	}
 	ctx := context.Background()
 	d, _ := data.DatasetByName("capacity")
-	if _, err := ingest.File(ctx, st, d, "aalborg-2022.csv", buf.Bytes(), ingest.Options{}); err != nil {
+	if _, err := ingest.File(ctx, st, d, "aalborg-2022.csv", csvOf(header, file), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// a draft changes nothing for viewers
@@ -278,9 +287,7 @@ func TestLowerAutismDemandTurnsToBalance(t *testing.T) {
 	// lower the 2023 autism residential demand from 412 to 380 by taking 32 from Aalborg's placed citizens;
 	// demand is replaced by year + municipality, so the file holds all of Aalborg's 2023 lines
 	header, rows := demoCSV(t, "demand")
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(header)
+	var file []map[string]string
 	total := int64(0)
 	for _, r := range rows {
 		if r["year"] == "2023" && r["target_group"] == "autisme-boern" && r["place_type"] == "doegn" {
@@ -292,20 +299,15 @@ func TestLowerAutismDemandTurnsToBalance(t *testing.T) {
 			}
 		}
 		if r["year"] == "2023" && r["municipality"] == "851" {
-			var rec []string
-			for _, h := range header {
-				rec = append(rec, r[h])
-			}
-			w.Write(rec)
+			file = append(file, r)
 		}
 	}
-	w.Flush()
 	if total != 412 {
 		t.Fatalf("demo autism demand 2023: %d, want 412", total)
 	}
 	ctx := context.Background()
 	d, _ := data.DatasetByName("demand")
-	if _, err := ingest.File(ctx, st, d, "aalborg-demand-2023.csv", buf.Bytes(), ingest.Options{}); err != nil {
+	if _, err := ingest.File(ctx, st, d, "aalborg-demand-2023.csv", csvOf(header, file), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Publish(ctx, 2023); err != nil {

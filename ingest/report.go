@@ -19,20 +19,25 @@ type Problem struct {
 	EN     string `json:"reason_en"`
 }
 
+// Where says where the problem is as the user sees the file: `ark "X", række 4`, `linje 12`, `filen`.
+func (p Problem) Where() string {
+	where := "filen"
+	if p.Line > 0 {
+		unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
+		if unit == "" {
+			unit = "linje"
+		}
+		where = fmt.Sprintf("%s %d", unit, p.Line)
+	}
+	if p.Sheet != "" {
+		where = fmt.Sprintf("ark %q, %s", p.Sheet, where)
+	}
+	return where
+}
+
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Sheet != "" {
-		fmt.Fprintf(&b, "ark %q, ", p.Sheet)
-	}
-	unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
-	if unit == "" {
-		unit = "linje"
-	}
-	if p.Line > 0 {
-		fmt.Fprintf(&b, "%s %d", unit, p.Line)
-	} else {
-		b.WriteString("filen")
-	}
+	b.WriteString(p.Where())
 	if p.Column != "" {
 		fmt.Fprintf(&b, ", kolonne %q", p.Column)
 	}
@@ -52,9 +57,15 @@ type InvalidError struct {
 // maxListed bounds the problems an error message lists; the error keeps them all.
 const maxListed = 50
 
+// Summary is the report's first line: the file, how many problems, and that nothing was loaded.
+func (e *InvalidError) Summary() string {
+	n := len(e.Problems)
+	return fmt.Sprintf("%s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded)", e.File, n, n)
+}
+
 func (e *InvalidError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ingest: %s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded):", e.File, len(e.Problems), len(e.Problems))
+	b.WriteString("ingest: " + e.Summary() + ":")
 	for i, p := range e.Problems {
 		if i == maxListed {
 			fmt.Fprintf(&b, "\n  … og %d mere (and %d more)", len(e.Problems)-i, len(e.Problems)-i)

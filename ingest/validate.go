@@ -130,7 +130,7 @@ func (v *validator) check(rec []string, pos int) {
 			}
 		}
 		if strings.TrimSpace(raw) == "" {
-			raw = display(v.row[col])
+			raw = data.Text(v.row[col])
 		}
 		v.add(Problem{Line: pos, Column: v.written(col), Value: raw, DA: da, EN: en})
 		bad = true
@@ -146,7 +146,7 @@ func (v *validator) check(rec []string, pos int) {
 	if len(v.d.Unique) > 0 {
 		v.buf.Reset()
 		for _, c := range v.d.Unique {
-			v.buf.WriteString(display(v.row[c]))
+			v.buf.WriteString(data.Text(v.row[c]))
 			v.buf.WriteByte(0)
 		}
 		k := v.buf.String()
@@ -230,8 +230,6 @@ func (v *validator) keyList() []string {
 	}
 	return out
 }
-
-func display(v any) string { return data.Text(v) }
 
 // stager writes valid rows in canonical form (queries.StagedColumns) to CSV files of at most stageRows rows,
 // for DuckDB's read_csv.

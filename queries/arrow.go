@@ -9,6 +9,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/kapacitet/kapacitet/data"
 )
 
 // SupplyArrow streams the supply series (see Supply) as Arrow record batches to fn, for extracts and any
@@ -24,7 +26,7 @@ func (s *Store) SupplyArrow(ctx context.Context, v View, fn func(arrow.RecordBat
 		if err != nil {
 			return fmt.Errorf("store: arrow: %w", err)
 		}
-		rr, err := a.QueryContext(ctx, query("supply"), int64(regionCode()), v.Draft)
+		rr, err := a.QueryContext(ctx, query("supply"), int64(data.RegionCode), v.Draft)
 		if err != nil {
 			return fmt.Errorf("store: arrow supply: %w", err)
 		}

@@ -276,44 +276,18 @@ func (s *Store) RestoreBatch(ctx context.Context, id int64, by string) (BatchRes
 
 // batchRows reads every row a batch loaded, replaced or not, in file order.
 func (s *Store) batchRows(ctx context.Context, d *data.Dataset, id int64) ([]data.Row, []int, error) {
-	cols := d.AllColumns()
-	names := []string{"line"}
-	for _, c := range cols {
-		names = append(names, c.Name)
-	}
-	rs, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE batch_id = $1 ORDER BY line", strings.Join(names, ", "), d.Name), id)
+	rs, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE batch_id = $1 ORDER BY line",
+		strings.Join(StagedColumns(d), ", "), d.Name), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: rows of batch %d: %w", id, err)
 	}
-	defer rs.Close()
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	var rows []data.Row
-	var lines []int
-	for rs.Next() {
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, nil, err
-		}
-		r := data.Row{}
-		for i, c := range cols {
-			r[c.Name] = canonical(c.Kind, vals[i+1])
-		}
-		rows = append(rows, r)
-		lines = append(lines, int(canonical(data.KindInt, vals[0]).(int64)))
-	}
-	return rows, lines, rs.Err()
+	return scanDatasetRows(rs, d)
 }
 
 // appendRows appends the batch's rows with DuckDB's Appender, inside the connection's transaction.
 func appendRows(conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
 	cols := d.AllColumns()
-	names := []string{"batch_id", "line"}
-	for _, c := range cols {
-		names = append(names, c.Name)
-	}
+	names := append([]string{"batch_id"}, StagedColumns(d)...)
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", d.Name, names)
 		if err != nil {
@@ -360,15 +334,12 @@ func StagedColumns(d *data.Dataset) []string {
 // insertStaged loads the canonical staging files with DuckDB's own CSV reader, typed by the dataset's
 // definition, one file at a time (progress after each).
 func insertStaged(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
-	cols := d.AllColumns()
 	types := []string{"'line': 'INTEGER'"}
-	names := []string{"batch_id", "line"}
-	sel := []string{"$2", "line"}
-	for _, c := range cols {
+	for _, c := range d.AllColumns() {
 		types = append(types, fmt.Sprintf("'%s': '%s'", c.Name, sqlType(c.Kind)))
-		names = append(names, c.Name)
-		sel = append(sel, c.Name)
 	}
+	names := append([]string{"batch_id"}, StagedColumns(d)...)
+	sel := append([]string{"$2"}, StagedColumns(d)...)
 	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM read_csv($1, header = true, auto_detect = false, delim = ',',
 		quote = '"', escape = '"', nullstr = '', columns = {%s})`, d.Name, strings.Join(names, ", "), strings.Join(sel, ", "),
 		strings.Join(types, ", "))

@@ -13,8 +13,6 @@ import (
 	"github.com/kapacitet/kapacitet/data"
 )
 
-func regionCode() int { return data.RegionCode }
-
 // View chooses which rows a read sees: viewers see published rows, analysts may see drafts.
 type View struct {
 	Draft bool
@@ -259,35 +257,40 @@ func (s *Reader) Batches(ctx context.Context) ([]Batch, error) {
 // DatasetRows returns the rows of dataset d the view sees, in load order (batch, line), with the canonical
 // Go types of data.Row (int64, data.Hundredths, string, bool, nil).
 func (s *Reader) DatasetRows(ctx context.Context, d *data.Dataset, v View) ([]data.Row, error) {
-	cols := d.AllColumns()
-	var names []string
-	for _, c := range cols {
-		names = append(names, c.Name)
-	}
 	q := fmt.Sprintf(`SELECT %s FROM %s_rows WHERE CASE WHEN $1 THEN draft_visible ELSE published_visible END ORDER BY batch_id, line`,
-		strings.Join(names, ", "), d.Name)
+		strings.Join(StagedColumns(d), ", "), d.Name)
 	rs, err := s.q.QueryContext(ctx, q, v.Draft)
 	if err != nil {
 		return nil, fmt.Errorf("store: rows of %s: %w", d.Name, err)
 	}
+	rows, _, err := scanDatasetRows(rs, d)
+	return rows, err
+}
+
+// scanDatasetRows reads rows selected as StagedColumns(d) (the line, then the stored columns) into data.Row
+// values and their lines, and closes rs.
+func scanDatasetRows(rs *sql.Rows, d *data.Dataset) ([]data.Row, []int, error) {
 	defer rs.Close()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	cols := d.AllColumns()
+	vals := make([]any, len(cols)+1)
+	ptrs := make([]any, len(vals))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	var out []data.Row
+	var rows []data.Row
+	var lines []int
 	for rs.Next() {
 		if err := rs.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r := data.Row{}
 		for i, c := range cols {
-			r[c.Name] = canonical(c.Kind, vals[i])
+			r[c.Name] = canonical(c.Kind, vals[i+1])
 		}
-		out = append(out, r)
+		rows = append(rows, r)
+		lines = append(lines, int(canonical(data.KindInt, vals[0]).(int64)))
 	}
-	return out, rs.Err()
+	return rows, lines, rs.Err()
 }
 
 // canonical converts a value scanned from DuckDB to data.Row's types.

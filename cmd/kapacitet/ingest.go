@@ -71,14 +71,14 @@ func runIngest(e *env, args []string) error {
 		}
 	}
 	if firstErr != nil || *dry {
-		return shortened(firstErr, *format)
+		return shortened(firstErr)
 	}
 	for i, file := range pos[1:] {
 		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet, Limits: &lim,
 			Progress: progressBar(e, file)})
 		report(e, *format, res, err)
 		if err != nil {
-			return shortened(err, *format)
+			return shortened(err)
 		}
 	}
 	return nil
@@ -112,12 +112,10 @@ func progressBar(e *env, file string) func(staged, total int) {
 // only, and it still unwraps to the *ingest.InvalidError (exit code 3).
 type reported struct{ err *ingest.InvalidError }
 
-func (r reported) Error() string {
-	return fmt.Sprintf("%s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded)", r.err.File, len(r.err.Problems), len(r.err.Problems))
-}
+func (r reported) Error() string { return r.err.Summary() }
 func (r reported) Unwrap() error { return r.err }
 
-func shortened(err error, format string) error {
+func shortened(err error) error {
 	var ie *ingest.InvalidError
 	if errors.As(err, &ie) {
 		return reported{ie}
@@ -127,22 +125,11 @@ func shortened(err error, format string) error {
 
 // problemTable prints an invalid file's report as a table: where, column as written, value, reason.
 func problemTable(e *env, ie *ingest.InvalidError) {
-	n := len(ie.Problems)
-	fmt.Fprintf(e.stdout, "%s: %d fejl, intet er indlæst (%d problem(s), nothing was loaded)\n", ie.File, n, n)
+	fmt.Fprintln(e.stdout, ie.Summary())
 	w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "  STED\tKOLONNE\tVÆRDI\tFEJL (REASON)")
 	for _, p := range ie.Problems {
-		where := "filen"
-		if p.Line > 0 {
-			unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
-			if unit == "" {
-				unit = "linje"
-			}
-			where = fmt.Sprintf("%s %d", unit, p.Line)
-		}
-		if p.Sheet != "" {
-			where = fmt.Sprintf("ark %q, %s", p.Sheet, where)
-		}
+		where := p.Where()
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s (%s)\n", where, p.Column, p.Value, p.DA, p.EN)
 	}
 	w.Flush()
