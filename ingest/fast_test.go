@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -44,11 +47,22 @@ func TestFastPathEqualsRowByRow(t *testing.T) {
 			fast          bool
 		}{name, name + ".csv", b, true})
 	}
+	// the second load of the first case replaces part of it: the summary counts replaced rows too
+	cases = append(cases, struct {
+		dataset, name string
+		content       []byte
+		fast          bool
+	}{"capacity", "big2.csv", big[:bytes.LastIndexByte(big[:len(big)/2], '\n')+1], true})
 	for _, tc := range cases {
 		d := dataset(t, tc.dataset)
-		var got [2][]data.Row
+		var got [2]loaded
 		for i, noFast := range []bool{false, true} {
 			st := mustOpen(t)
+			if tc.name == "big2.csv" {
+				if _, err := File(ctx, st, d, "big.csv", []byte(strings.ReplaceAll(string(big), ",1\n", ",2\n")), Options{NoFast: noFast, Limits: lim}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			res, err := File(ctx, st, d, tc.name, tc.content, Options{NoFast: noFast, Limits: lim})
 			if err != nil {
 				t.Fatalf("%s (no fast %v): %v", tc.name, noFast, err)
@@ -56,16 +70,38 @@ func TestFastPathEqualsRowByRow(t *testing.T) {
 			if res.Fast != (tc.fast && !noFast) {
 				t.Errorf("%s %s: fast path %v, want %v", tc.dataset, tc.name, res.Fast, tc.fast && !noFast)
 			}
-			rows, err := st.DatasetRows(ctx, d, queries.View{Draft: true})
+			got[i].rows, err = st.DatasetRows(ctx, d, queries.View{Draft: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got[i] = rows
+			batches, err := st.Batches(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range batches {
+				got[i].batches = append(got[i].batches, fmt.Sprint(b.ID, b.Rows, b.KeyValues, b.Status))
+			}
+			got[i].rowCount, got[i].replaced, got[i].summary = res.Rows, res.Batch.Replaced, res.Batch.Summary
 		}
+		if !reflect.DeepEqual(got[0].rows, got[1].rows) {
+			t.Errorf("%s %s: the paths differ:\n fast %v\n rows %v", tc.dataset, tc.name, head(got[0].rows), head(got[1].rows))
+		}
+		if tc.name == "big2.csv" && got[0].replaced == 0 {
+			t.Error("big2.csv replaced nothing")
+		}
+		got[0].rows, got[1].rows = nil, nil
 		if !reflect.DeepEqual(got[0], got[1]) {
-			t.Errorf("%s %s: the paths differ:\n fast %v\n rows %v", tc.dataset, tc.name, head(got[0]), head(got[1]))
+			t.Errorf("%s %s: the paths report differently:\n fast %+v\n rows %+v", tc.dataset, tc.name, got[0], got[1])
 		}
 	}
+}
+
+// loaded is what one path loaded and reported.
+type loaded struct {
+	rows               []data.Row
+	batches            []string
+	rowCount, replaced int
+	summary            []queries.SummaryLine
 }
 
 func head(r []data.Row) []data.Row {
@@ -73,4 +109,30 @@ func head(r []data.Row) []data.Row {
 		return r[:3]
 	}
 	return r
+}
+
+// A field with a space at either end must be seen (the fast path then trims fields as the row-by-row path
+// does); hasUpper decides only whether codes are compared in lower case.
+func TestSpacedFieldsAndUpper(t *testing.T) {
+	for in, want := range map[string]bool{
+		"a,b\n1,2\n": false, "a,b\n1 ,2\n": true, "a,b\n1, 2\n": true, "a,b\n1,2 \n": true, "a,b\n1,2 \r\n": true,
+		"a,b\n 1,2\n": true, " a,b\n": true, "a,b\n1,2 ": true, "a;b\n1 2;3\n": false, "a;b\n1,2 ;3\n": true,
+		"a,b\n\"x \",2\n": true, "a,b\n\" x\",2\n": true, "a\tb\n1 2\t3\n": false, "a\tb\n1\t 3\n": true,
+	} {
+		if got := spacedFields([]byte(in), detectSeparator([]byte(in))); got != want {
+			t.Errorf("spacedFields(%q) = %v", in, got)
+		}
+	}
+	for c := 0; c < 128; c++ {
+		for pos := 0; pos < 17; pos++ {
+			b := []byte("abcdefghijklmnopq")
+			b[pos] = byte(c)
+			if got, want := hasUpper(b), c >= 'A' && c <= 'Z'; got != want {
+				t.Fatalf("hasUpper(%q) = %v", b, got)
+			}
+		}
+	}
+	if !hasUpper([]byte("æøåæøåæøåZ")) || hasUpper([]byte("æøåæøåæøåz")) {
+		t.Error("hasUpper after multi-byte letters")
+	}
 }

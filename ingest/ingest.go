@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -49,44 +52,61 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	if len(content) > MaxFileSize {
 		return Result{}, &InvalidError{File: name, Problems: []Problem{{DA: fmt.Sprintf("filen er større end %d MiB", MaxFileSize>>20), EN: fmt.Sprintf("the file is larger than %d MiB", MaxFileSize>>20)}}}
 	}
-	sum := sha256.Sum256(content)
-	res := Result{Dataset: d.Name, File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opt.DryRun}
+	shaDone := make(chan string, 1)
+	go func() { // while the file is read
+		sum := sha256.Sum256(content)
+		shaDone <- hex.EncodeToString(sum[:])
+	}()
+	res := Result{Dataset: d.Name, File: name, DryRun: opt.DryRun}
 	t, bad := readTable(ctx, st, d, name, content, opt.Sheet)
+	lim := data.DefaultLimits()
+	if opt.Limits != nil {
+		lim = *opt.Limits
+	}
+	// The fast path: a plain CSV file DuckDB reads and validates by itself. It declines anything that is not
+	// plainly valid, and the row-by-row path below then reports exactly what is wrong.
+	fast, cleanup := (*queries.FastCSV)(nil), func() {}
+	if bad == nil && !opt.NoFast {
+		fast, cleanup = fastCSV(st, d, name, content, t, lim)
+	}
+	defer cleanup()
+	res.SHA256 = <-shaDone
 	if bad != nil {
 		if bad.Unit == "" && t != nil {
 			bad.Unit = t.unit
 		}
 		return res, &InvalidError{File: name, Problems: []Problem{*bad}}
 	}
-	lim := data.DefaultLimits()
-	if opt.Limits != nil {
-		lim = *opt.Limits
-	}
 	load := func(nb queries.NewBatch) (queries.BatchResult, error) {
 		if opt.DryRun { // load and roll back: the report says what would be added and replaced
 			return st.LoadBatch(ctx, nb)
 		}
 		// the original is on disk before the transaction commits, and removed again if it aborts (unless an
-		// earlier batch already kept the same file)
-		kept, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
-		if err != nil {
-			return queries.BatchResult{}, err
+		// earlier batch already kept the same file); it is written while DuckDB loads
+		done := make(chan kept, 1)
+		go func() {
+			path, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
+			done <- kept{path, err}
+		}()
+		var k *kept
+		wait := func() kept {
+			if k == nil {
+				r := <-done
+				k = &r
+			}
+			return *k
 		}
+		nb.BeforeCommit = func() error { return wait().err }
 		b, err := st.LoadBatch(ctx, nb)
-		if err != nil && kept != "" {
-			os.Remove(kept)
+		if k := wait(); k.err != nil {
+			return queries.BatchResult{}, k.err
+		} else if err != nil && k.path != "" {
+			os.Remove(k.path)
 		}
 		return b, err
 	}
 	meta := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, LoadedBy: opt.LoadedBy,
 		Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun, Progress: opt.Progress}
-	// The fast path: a plain CSV file DuckDB reads and validates by itself. It declines anything that is not
-	// plainly valid, and the row-by-row path below then reports exactly what is wrong.
-	fast, cleanup := (*queries.FastCSV)(nil), func() {}
-	if !opt.NoFast {
-		fast, cleanup = fastCSV(st, d, name, content, t, lim)
-	}
-	defer cleanup()
 	if fast != nil {
 		nb := meta
 		nb.Fast = fast
@@ -129,22 +149,27 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 	return res, err
 }
 
-// fastCSV decides whether a file can take the fast path and writes it where DuckDB reads it: a UTF-8 CSV
-// (no BOM, no transcoding) with the header on line 1 that names every required column. The cleanup removes
-// the copy.
+// kept is where keepOriginal wrote a file, or its error.
+type kept struct {
+	path string
+	err  error
+}
+
+// fastCSV decides whether a file can take the fast path and writes the copy DuckDB reads: each line with its
+// number in front (see queries.FastCSV). The file must be a UTF-8 CSV (no BOM, no transcoding) with the
+// header on line 1 that names every required column. The cleanup removes the copy.
 func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t *table, lim data.Limits) (*queries.FastCSV, func()) {
 	if !queries.FastEligible(d) || DetectFormat(name, content) != FormatCSV || t.headerPos != 1 ||
 		bytes.HasPrefix(content, utf8BOM) || !utf8.Valid(content) {
 		return nil, func() {}
 	}
 	idx, _, problems := mapHeader(d, t.header, t.headerPos)
-	if len(problems) > 0 || !plainWhiteSpace(content, detectSeparator(content)) {
+	delim := detectSeparator(content)
+	if len(problems) > 0 || !plainWhiteSpace(content, delim) {
 		return nil, func() {}
 	}
-	lines := bytes.Count(content, []byte("\n"))
-	if len(content) > 0 && content[len(content)-1] != '\n' {
-		lines++
-	}
+	_, body, _ := bytes.Cut(content, []byte("\n"))
+	trim, lower := spacedFields(content, delim), hasUpper(body)
 	dir := stageDir(st)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, func() {}
@@ -153,14 +178,84 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 	if err != nil {
 		return nil, func() {}
 	}
-	_, err = f.Write(content)
+	lines, err := writeNumbered(f, content, delim)
 	if cerr := f.Close(); err != nil || cerr != nil {
 		os.Remove(f.Name())
 		return nil, func() {}
 	}
-	delim := detectSeparator(content)
-	return &queries.FastCSV{Path: f.Name(), Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1},
+	return &queries.FastCSV{Path: f.Name(), Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1,
+			Trim: trim, Lower: lower},
 		func() { os.Remove(f.Name()) }
+}
+
+// writeNumbered writes content to w with each line's number and sep in front of it, and returns the number
+// of lines.
+func writeNumbered(w io.Writer, content []byte, sep rune) (int, error) {
+	const chunk = 1 << 20
+	out := make([]byte, 0, chunk+64)
+	n := 0
+	for len(content) > 0 {
+		n++
+		line := content
+		if i := bytes.IndexByte(content, '\n'); i >= 0 {
+			line = content[:i+1]
+		}
+		content = content[len(line):]
+		out = strconv.AppendInt(out, int64(n), 10)
+		out = utf8.AppendRune(out, sep)
+		out = append(out, line...)
+		if len(out) >= chunk || len(content) == 0 {
+			if _, err := w.Write(out); err != nil {
+				return n, err
+			}
+			out = out[:0]
+		}
+	}
+	return n, nil
+}
+
+// spacedFields reports whether a field may have spaces at its ends: a space next to a separator, a quote
+// or a line end, or at the start or end of the file.
+func spacedFields(content []byte, sep rune) bool {
+	for i := bytes.IndexByte(content, ' '); i >= 0; {
+		if i == 0 || i == len(content)-1 {
+			return true
+		}
+		before, _ := utf8.DecodeLastRune(content[:i])
+		after, _ := utf8.DecodeRune(content[i+1:])
+		for _, r := range []rune{before, after} {
+			if r == sep || r == '\n' || r == '\r' || r == '"' {
+				return true
+			}
+		}
+		next := bytes.IndexByte(content[i+1:], ' ')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+// hasUpper reports an ASCII upper-case letter in b, valid UTF-8 (eight bytes at a time; in valid UTF-8 no
+// carry reaches an ASCII byte). It only decides whether the fast path compares codes in lower case: a wrong
+// answer would cost speed (the file is declined), never a wrong value.
+func hasUpper(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		// a byte below 0x80 is in 'A'..'Z' when adding 0x80-'A' sets its high bit and adding 0x80-'Z'-1 does not
+		if (w+ones*(0x80-'A'))&^(w+ones*(0x80-'Z'-1))&^w&highs != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c-'A' < 26 {
+			return true
+		}
+	}
+	return false
 }
 
 // plainWhiteSpace reports a file whose only white space is spaces, the separator and line ends (CRLF or LF):

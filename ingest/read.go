@@ -218,13 +218,21 @@ const headerSearch = 20
 func detectSeparator(content []byte) rune {
 	sep, best := ',', 0
 	seen := 0
-	for _, line := range strings.Split(string(content), "\n") {
-		if strings.TrimSpace(line) == "" {
+	for len(content) > 0 { // the first lines only (not strings.Split of the whole file)
+		line := content
+		if i := bytes.IndexByte(content, '\n'); i >= 0 {
+			line = content[:i]
+		}
+		content = content[len(line):]
+		if len(content) > 0 {
+			content = content[1:]
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		counts := map[rune]int{}
 		quoted := false
-		for _, r := range line {
+		for _, r := range string(line) {
 			switch {
 			case r == '"':
 				quoted = !quoted

@@ -40,6 +40,9 @@ type NewBatch struct {
 	// Progress, when set, is told how many rows are staged in the transaction, every progressStep rows and
 	// at the end (for a progress bar, and for the crash test).
 	Progress func(staged, total int)
+	// BeforeCommit, when set, runs after everything else and before the commit; an error rolls back (ingest
+	// waits there for the original file to be on disk).
+	BeforeCommit func() error
 }
 
 const progressStep = 10000
@@ -94,12 +97,20 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 		return BatchResult{ID: prevID, Rows: max(len(b.Rows), b.Count), Duplicate: true}, nil
 	}
 
+	var id int64
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM batches").Scan(&id); err != nil {
+		return BatchResult{}, fmt.Errorf("store: batch id: %w", err)
+	}
 	count, yearList, keyList := b.Count, b.Years, b.Keys
-	if b.Fast != nil {
-		if count, yearList, keyList, err = prepareFast(ctx, conn, d, b.Fast, b.Progress); err != nil {
-			return BatchResult{}, err
-		}
-	} else if b.Staged == nil {
+	var added []SummaryLine // the summary, when the rows were counted while loading
+	switch {
+	case b.Fast != nil:
+		var fl fastLoad
+		fl, err = insertFast(ctx, conn, d, id, b.Fast, b.Progress)
+		count, yearList, keyList, added = fl.count, fl.years, fl.keys, fl.added
+	case b.Staged != nil:
+		err = insertStaged(ctx, conn, d, id, b)
+	default:
 		count, yearList, keyList = len(b.Rows), nil, nil
 		years := map[int]bool{}
 		keys := map[string]bool{}
@@ -113,29 +124,6 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 		for k := range keys {
 			keyList = append(keyList, k)
 		}
-	}
-	sort.Ints(yearList)
-	sort.Strings(keyList)
-	yearText := make([]string, len(yearList))
-	for i, y := range yearList {
-		yearText[i] = strconv.Itoa(y)
-	}
-
-	var id int64
-	err = conn.QueryRowContext(ctx, `INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
-		SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6::INTEGER[], $7, $8 FROM batches RETURNING id`,
-		d.Name, b.FileName, b.SHA256, count, strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
-		"["+strings.Join(yearText, ",")+"]", b.LoadedBy, b.Demo).Scan(&id)
-	if err != nil {
-		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
-	}
-
-	switch {
-	case b.Fast != nil:
-		err = insertFast(ctx, conn, d, id)
-	case b.Staged != nil:
-		err = insertStaged(ctx, conn, d, id, b)
-	default:
 		err = appendRows(conn, d, id, b)
 	}
 	if errors.Is(err, ErrNotFast) {
@@ -143,6 +131,19 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	}
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("store: append rows: %w", err)
+	}
+	sort.Ints(yearList)
+	sort.Strings(keyList)
+	yearText := make([]string, len(yearList))
+	for i, y := range yearList {
+		yearText[i] = strconv.Itoa(y)
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by, demo)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::INTEGER[], $8, $9)`,
+		id, d.Name, b.FileName, b.SHA256, count, strings.Join(d.Key, "+")+": "+strings.Join(keyList, ", "),
+		"["+strings.Join(yearText, ",")+"]", b.LoadedBy, b.Demo)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("store: record batch: %w", err)
 	}
 
 	var match []string
@@ -171,11 +172,18 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 		}
 	}
 	res := BatchResult{ID: id, Rows: count, Replaced: int(replaced), DryRun: b.DryRun}
-	if res.Summary, err = summary(ctx, conn, d, id); err != nil {
+	if replaced == 0 && added != nil {
+		res.Summary = added
+	} else if res.Summary, err = summary(ctx, conn, d, id); err != nil {
 		return BatchResult{}, err
 	}
 	if b.DryRun {
 		return res, nil // the deferred ROLLBACK undoes everything
+	}
+	if b.BeforeCommit != nil {
+		if err := b.BeforeCommit(); err != nil {
+			return BatchResult{}, err
+		}
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
@@ -186,12 +194,8 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 
 // summary counts, inside the batch's transaction, the rows it added and replaced per year and target group.
 func summary(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) ([]SummaryLine, error) {
-	group := "''"
-	if _, ok := d.Column("target_group"); ok {
-		group = "target_group"
-	}
 	q := fmt.Sprintf(`SELECT year, %[2]s AS g, count(*) FILTER (WHERE batch_id = $1), count(*) FILTER (WHERE replaced_by = $1)
-		FROM %[1]s WHERE batch_id = $1 OR replaced_by = $1 GROUP BY ALL ORDER BY year, g`, d.Name, group)
+		FROM %[1]s WHERE batch_id = $1 OR replaced_by = $1 GROUP BY ALL ORDER BY year, g`, d.Name, summaryGroup(d))
 	rs, err := conn.QueryContext(ctx, q, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: summary: %w", err)
@@ -206,6 +210,25 @@ func summary(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) ([]
 		out = append(out, l)
 	}
 	return out, rs.Err()
+}
+
+// summaryGroup is the column a batch's summary counts rows by besides the year: the target group, or
+// nothing (”).
+func summaryGroup(d *data.Dataset) string {
+	if _, ok := d.Column("target_group"); ok {
+		return "target_group"
+	}
+	return "''"
+}
+
+// sortSummary orders summary lines by year and target group, as summary's ORDER BY does.
+func sortSummary(l []SummaryLine) {
+	sort.Slice(l, func(i, j int) bool {
+		if l[i].Year != l[j].Year {
+			return l[i].Year < l[j].Year
+		}
+		return l[i].TargetGroup < l[j].TargetGroup
+	})
 }
 
 // dbValue converts a row value to what the Appender takes.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -18,14 +17,17 @@ var ErrNotFast = errors.New("not for the fast path")
 
 // FastCSV describes a UTF-8 CSV file that DuckDB reads and checks itself: the header on line 1 and one record
 // on each following line (no blank lines, no line breaks inside fields), and no white space but spaces, the
-// separator and line ends (CRLF or LF) anywhere in it.
+// separator and line ends (CRLF or LF) anywhere in it. Path is a copy of the file with each line's number
+// and the separator put in front of it (the header's number is 1), so that every row keeps its line.
 type FastCSV struct {
 	Path    string
 	Delim   rune
-	Columns int         // fields in the header
+	Columns int         // fields in the header (without the line number)
 	Index   []int       // the field of each dataset column, -1 when absent
 	Limits  data.Limits // year range, occupancy tolerance
 	Lines   int         // lines of the file after the header
+	Trim    bool        // some field has spaces at its ends (otherwise no field is trimmed, which is faster)
+	Lower   bool        // some field has upper-case letters (otherwise codes are compared as they are)
 }
 
 // FastUntrimmed are the white space runes (besides tab, CR and LF) that Go's strings.TrimSpace trims and
@@ -49,7 +51,7 @@ func FastEligible(d *data.Dataset) bool {
 	return true
 }
 
-// codeList is the SQL list of a vocabulary's canonical codes.
+// codeList is the SQL list of a vocabulary's canonical codes, for IN.
 func codeList(v *data.Vocabulary, numeric bool) string {
 	var q []string
 	for _, c := range v.Codes() {
@@ -59,36 +61,47 @@ func codeList(v *data.Vocabulary, numeric bool) string {
 			q = append(q, "'"+strings.ReplaceAll(c, "'", "''")+"'")
 		}
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return "(" + strings.Join(q, ", ") + ")"
 }
 
-// fastConvert is the SQL that reads raw (trimmed text or NULL) as column c, and the condition that the text
-// is in a form the row-by-row path reads to the same value. The fast path only takes plain forms: digits,
-// decimals with at most two places, canonical codes in any case, municipality codes; anything else (thousands
-// dots, names, "Døgn") fails the condition and the file takes the row-by-row path.
-func fastConvert(c data.Column, raw string, lim data.Limits) (conv, ok string) {
+// maxWhole is the bound of whole numbers ingest accepts (ingest's maxWhole).
+const maxWhole = "1000000000000000"
+
+// fastConvert is the SQL that reads raw (a field, NULL when empty) as column c, and the condition, on raw
+// and the converted value v, that the text is in a form the row-by-row path reads to the same value. The
+// fast path only takes plain forms: digits without leading zeros (a number cast back to text gives the
+// text again), decimals with at most two places, canonical codes, municipality codes; anything else
+// (thousands dots, names, "Døgn") fails the condition and the file takes the row-by-row path. lower: codes
+// may be written in any case.
+func fastConvert(c data.Column, raw, v string, lim data.Limits, lower bool) (conv, ok string) {
+	code := raw
+	if lower {
+		code = "lower(" + raw + ")"
+	}
 	switch c.Kind {
 	case data.KindYear:
 		return fmt.Sprintf("TRY_CAST(%s AS INTEGER)", raw),
-			fmt.Sprintf("regexp_full_match(%[1]s, '\\d{4}') AND CAST(%[1]s AS INTEGER) BETWEEN %[2]d AND %[3]d", raw, lim.MinYear, lim.MaxYear)
+			fmt.Sprintf("%[1]s::VARCHAR = %[2]s AND %[1]s BETWEEN %[3]d AND %[4]d", v, raw, lim.MinYear, lim.MaxYear)
 	case data.KindInt:
-		return fmt.Sprintf("TRY_CAST(%s AS BIGINT)", raw), fmt.Sprintf("regexp_full_match(%s, '\\d{1,15}')", raw)
+		return fmt.Sprintf("TRY_CAST(%s AS BIGINT)", raw),
+			fmt.Sprintf("%[1]s::VARCHAR = %[2]s AND %[1]s >= 0 AND %[1]s < %[3]s", v, raw, maxWhole)
 	case data.KindDecimal:
 		return fmt.Sprintf("TRY_CAST(replace(%s, ',', '.') AS DECIMAL(18,2))", raw),
 			fmt.Sprintf("regexp_full_match(%s, '\\d{1,15}([.,]\\d{1,2})?')", raw)
 	case data.KindBool:
-		return fmt.Sprintf("CASE WHEN lower(%[1]s) IN ('ja','j','x','1','true','sand','yes','y') THEN true WHEN lower(%[1]s) IN ('nej','n','0','false','falsk','no') THEN false END", raw),
-			fmt.Sprintf("lower(%s) IN ('ja','j','x','1','true','sand','yes','y','nej','n','0','false','falsk','no')", raw)
+		return fmt.Sprintf("CASE WHEN %[1]s IN ('ja','j','x','1','true','sand','yes','y') THEN true WHEN %[1]s IN ('nej','n','0','false','falsk','no') THEN false END", code),
+			v + " IS NOT NULL"
 	case data.KindScore:
-		return fmt.Sprintf("CASE WHEN lower(%[1]s) = 'ved ikke' THEN NULL ELSE TRY_CAST(%[1]s AS INTEGER) END", raw),
-			fmt.Sprintf("(lower(%[1]s) = 'ved ikke' OR regexp_full_match(%[1]s, '[1-5]'))", raw)
+		return fmt.Sprintf("CASE WHEN %[1]s = 'ved ikke' THEN NULL ELSE TRY_CAST(%[2]s AS INTEGER) END", code, raw),
+			fmt.Sprintf("(%[2]s = 'ved ikke' OR %[1]s::VARCHAR = %[3]s AND %[1]s BETWEEN 1 AND 5)", v, code, raw)
 	case data.KindMunicipality:
+		// municipal systems write codes with leading zeros ("0851")
 		return fmt.Sprintf("TRY_CAST(%s AS INTEGER)", raw),
-			fmt.Sprintf("regexp_full_match(%[1]s, '0*[1-9]\\d{0,8}') AND list_contains(%[2]s, CAST(%[1]s AS INTEGER))", raw, codeList(data.MunicipalityVocabulary(), true))
+			fmt.Sprintf("(%[1]s::VARCHAR = %[2]s OR %[1]s::VARCHAR = ltrim(%[2]s, '0')) AND %[1]s IN %[3]s", v, raw, codeList(data.MunicipalityVocabulary(), true))
 	case data.KindPlaceType, data.KindOwnership, data.KindTargetGroup:
 		voc := map[data.Kind]*data.Vocabulary{data.KindPlaceType: data.PlaceTypeVocabulary(),
 			data.KindOwnership: data.OwnershipVocabulary(), data.KindTargetGroup: data.TargetGroupVocabulary()}[c.Kind]
-		return fmt.Sprintf("lower(%s)", raw), fmt.Sprintf("list_contains(%s, lower(%s))", codeList(voc, false), raw)
+		return code, v + " IN " + codeList(voc, false)
 	default:
 		return raw, "true"
 	}
@@ -98,7 +111,7 @@ func fastConvert(c data.Column, raw string, lim data.Limits) (conv, ok string) {
 // fastDatasets; its lines that name an offer are declined.
 func fastRules(d *data.Dataset, lim data.Limits) string {
 	if d.Name != "capacity" {
-		return ""
+		return "true"
 	}
 	return fmt.Sprintf(`offer_id IS NULL AND location IS NOT NULL AND ownership IS NOT NULL
 		AND NOT (ownership = 'privat' AND coalesce(agreement, false))
@@ -113,83 +126,68 @@ func fastDerived(c data.Column) string {
 	return "NULL"
 }
 
-// prepareFast reads the file once with DuckDB's CSV reader, converting each value as ingest would and
-// marking whether it was in a plain form; then checks every row, the duplicates and the line count. It
-// returns the row count, years and replacement keys, or ErrNotFast.
-func prepareFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, f *FastCSV, progress func(int, int)) (int, []int, []string, error) {
+// insertFast reads the file with DuckDB's CSV reader and inserts its rows as batch id in one statement,
+// converting each value as ingest would; a row with a value in a form the fast path does not take, or that
+// breaks a row rule, stops the statement (error()). Then it checks the row count and the duplicates and
+// returns what it loaded, or ErrNotFast (the caller rolls back).
+func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, f *FastCSV, progress func(int, int)) (fastLoad, error) {
 	if !FastEligible(d) {
-		return 0, nil, nil, ErrNotFast
+		return fastLoad{}, ErrNotFast
 	}
-	var fields []string
+	fields := []string{"'line': 'INTEGER'"}
+	var raws []string
 	for i := 0; i < f.Columns; i++ {
 		fields = append(fields, fmt.Sprintf("'c%d': 'VARCHAR'", i))
+		if f.Trim {
+			// spaces are the only white space a field can have at its ends (FastCSV's contract), so this
+			// trims as Go's strings.TrimSpace does
+			raws = append(raws, fmt.Sprintf("nullif(trim(c%d), '') AS r%d", i, i))
+		} else {
+			raws = append(raws, fmt.Sprintf("c%d AS r%d", i, i)) // empty fields are NULL already
+		}
 	}
-	// each field trimmed once; spaces are the only white space a field can have at its ends (FastCSV's
-	// contract), so this trims as Go's strings.TrimSpace does
-	var trimmed []string
-	for i := 0; i < f.Columns; i++ {
-		trimmed = append(trimmed, fmt.Sprintf("nullif(trim(c%d), '') AS r%d", i, i))
-	}
-	var sel, oks []string
+	var convs, oks, names, outs []string
 	for i, c := range d.Columns {
 		raw := "NULL"
 		if f.Index[i] >= 0 {
 			raw = fmt.Sprintf("r%d", f.Index[i])
 		}
-		conv, ok := fastConvert(c, raw, f.Limits)
+		conv, ok := fastConvert(c, raw, c.Name, f.Limits, f.Lower)
 		if c.Required {
 			ok = fmt.Sprintf("(%s IS NOT NULL AND %s)", raw, ok)
 		} else {
 			ok = fmt.Sprintf("(%s IS NULL OR %s)", raw, ok)
 		}
-		sel = append(sel, fmt.Sprintf("%s AS %s", conv, c.Name))
+		convs = append(convs, fmt.Sprintf("%s AS %s", conv, c.Name))
 		oks = append(oks, ok)
+		names = append(names, c.Name)
+		outs = append(outs, c.Name)
 	}
-	// rows keep the file's order (insertion order is preserved), so a row's rowid + 2 is its line
-	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE fast_conv AS SELECT %s, %s AS fast_ok FROM (SELECT %s
-		FROM read_csv($1, header = true, auto_detect = false, delim = '%s', quote = '"', escape = '"',
-		strict_mode = true, null_padding = false, columns = {%s}))`,
-		strings.Join(sel, ", "), strings.Join(oks, " AND "), strings.Join(trimmed, ", "), string(f.Delim), strings.Join(fields, ", "))
+	for _, c := range d.Derived {
+		names = append(names, c.Name)
+		outs = append(outs, fastDerived(c))
+	}
+	q := fmt.Sprintf(`INSERT INTO %[1]s (batch_id, line, %[2]s)
+		SELECT CASE WHEN %[3]s AND %[4]s THEN %[5]d ELSE error('not plain') END, line, %[6]s
+		FROM (SELECT *, %[7]s FROM (SELECT line, %[8]s
+			FROM read_csv($1, header = true, auto_detect = false, delim = '%[9]s', quote = '"', escape = '"',
+				strict_mode = true, null_padding = false, columns = {%[10]s})))`,
+		d.Name, strings.Join(names, ", "), strings.Join(oks, " AND "), fastRules(d, f.Limits), id,
+		strings.Join(outs, ", "), strings.Join(convs, ", "), strings.Join(raws, ", "), string(f.Delim), strings.Join(fields, ", "))
 	if _, err := conn.ExecContext(ctx, q, f.Path); err != nil {
-		return 0, nil, nil, ErrNotFast // a record with more or fewer fields, a stray quote: the slow path says where
+		// a value not in a plain form, a broken rule, a record with more or fewer fields, a stray quote:
+		// the row-by-row path says where
+		return fastLoad{}, ErrNotFast
 	}
-	check := "NOT fast_ok"
-	if rule := fastRules(d, f.Limits); rule != "" {
-		check += " OR NOT (" + rule + ")"
-	}
-	var n, bad int
-	if err := conn.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE "+check+") FROM fast_conv").Scan(&n, &bad); err != nil {
-		return 0, nil, nil, err
-	}
-	if bad > 0 || n != f.Lines || n == 0 { // a bad value, or blank lines or line breaks inside fields
-		return 0, nil, nil, ErrNotFast
-	}
-	if len(d.Unique) > 0 {
-		var dup bool
-		q := fmt.Sprintf("SELECT EXISTS (SELECT 1 FROM fast_conv GROUP BY %s HAVING count(*) > 1)", strings.Join(d.Unique, ", "))
-		if err := conn.QueryRowContext(ctx, q).Scan(&dup); err != nil {
-			return 0, nil, nil, err
-		}
-		if dup {
-			return 0, nil, nil, ErrNotFast
-		}
-	}
-	if progress != nil {
-		progress(n, n)
-	}
-	var years []int
-	if err := scanAll(ctx, conn, "SELECT DISTINCT year FROM fast_conv ORDER BY year", func(r *sql.Rows) error {
-		var y int
-		err := r.Scan(&y)
-		years = append(years, y)
-		return err
-	}); err != nil {
-		return 0, nil, nil, err
-	}
+	// the batch's replacement keys and years, its rows per year and target group (the summary, when it
+	// replaces nothing), then the duplicates: the distinct hashes of the unique columns (equal rows hash
+	// equally; two different rows with equal hashes only send the file to the row-by-row path, which
+	// compares the values themselves)
+	years := map[int]bool{}
 	var keys []string
-	if err := scanAll(ctx, conn, fmt.Sprintf("SELECT DISTINCT %s FROM fast_conv", strings.Join(d.Key, ", ")), func(r *sql.Rows) error {
+	err := scanAll(ctx, conn, fmt.Sprintf("SELECT DISTINCT %[2]s FROM %[1]s WHERE batch_id = $1", d.Name, strings.Join(d.Key, ", ")), func(r *sql.Rows) error {
 		vals := make([]any, len(d.Key))
-		ptrs := make([]any, len(d.Key))
+		ptrs := make([]any, len(vals))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
@@ -201,16 +199,60 @@ func prepareFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, f *FastCS
 			c, _ := d.Column(k)
 			row[k] = canonical(c.Kind, vals[i])
 		}
+		year, _ := row["year"].(int64)
+		years[int(year)] = true
 		keys = append(keys, KeyOf(d, row))
 		return nil
-	}); err != nil {
-		return 0, nil, nil, err
+	}, id)
+	if err != nil {
+		return fastLoad{}, err
 	}
-	return n, years, keys, nil
+	n := 0
+	var added []SummaryLine
+	err = scanAll(ctx, conn, fmt.Sprintf("SELECT year, %[2]s, count(*) FROM %[1]s WHERE batch_id = $1 GROUP BY ALL", d.Name, summaryGroup(d)), func(r *sql.Rows) error {
+		var l SummaryLine
+		err := r.Scan(&l.Year, &l.TargetGroup, &l.Added)
+		n += l.Added
+		added = append(added, l)
+		return err
+	}, id)
+	if err != nil {
+		return fastLoad{}, err
+	}
+	if n != f.Lines || n == 0 { // blank lines or line breaks inside fields
+		return fastLoad{}, ErrNotFast
+	}
+	if len(d.Unique) > 0 {
+		var distinct int
+		q := fmt.Sprintf("SELECT count(DISTINCT hash(%s)) FROM %s WHERE batch_id = $1", strings.Join(d.Unique, ", "), d.Name)
+		if err := conn.QueryRowContext(ctx, q, id).Scan(&distinct); err != nil {
+			return fastLoad{}, err
+		}
+		if distinct != n {
+			return fastLoad{}, ErrNotFast
+		}
+	}
+	if progress != nil {
+		progress(n, n)
+	}
+	res := fastLoad{count: n, keys: keys, added: added}
+	for y := range years {
+		res.years = append(res.years, y)
+	}
+	sortSummary(res.added)
+	return res, nil
 }
 
-func scanAll(ctx context.Context, conn *sql.Conn, q string, fn func(*sql.Rows) error) error {
-	rs, err := conn.QueryContext(ctx, q)
+// fastLoad is what insertFast loaded: rows, years, replacement keys and rows per year and target group.
+type fastLoad struct {
+	count int
+	years []int
+	keys  []string
+	added []SummaryLine
+}
+
+func scanAll(ctx context.Context, conn *sql.Conn, q string, fn func(*sql.Rows) error, args ...any) error {
+	rs, err := conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -221,25 +263,6 @@ func scanAll(ctx context.Context, conn *sql.Conn, q string, fn func(*sql.Rows) e
 		}
 	}
 	return rs.Err()
-}
-
-// insertFast inserts the rows prepareFast converted as batch id, with their lines.
-func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) error {
-	names := []string{"batch_id", "line"}
-	sel := []string{strconv.FormatInt(id, 10), "rowid - (SELECT min(rowid) FROM fast_conv) + 2"}
-	for _, c := range d.Columns {
-		names = append(names, c.Name)
-		sel = append(sel, c.Name)
-	}
-	for _, c := range d.Derived {
-		names = append(names, c.Name)
-		sel = append(sel, fastDerived(c))
-	}
-	_, err := conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM fast_conv", d.Name, strings.Join(names, ", "), strings.Join(sel, ", ")))
-	if err == nil {
-		_, err = conn.ExecContext(ctx, "DROP TABLE fast_conv")
-	}
-	return err
 }
 
 // TrimText is DuckDB's trim of s, as the fast path trims fields (for the test that it trims as Go does).
