@@ -16,6 +16,8 @@ import (
 // in the same order (so with the same lines), and declines what it cannot read plainly.
 func TestFastPathEqualsRowByRow(t *testing.T) {
 	ctx := context.Background()
+	defer func(m int) { minPart = m }(minPart)
+	minPart = 10_000 // big.csv in parts
 	var big []byte
 	{
 		b, _ := bigCapacity(5000)

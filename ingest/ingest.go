@@ -11,8 +11,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -170,27 +172,95 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 	}
 	_, body, _ := bytes.Cut(content, []byte("\n"))
 	trim, lower := spacedFields(content, delim), hasUpper(body)
-	dir := stageDir(st)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, func() {}
+	paths, lines, err := writeNumberedParts(stageDir(st), content, delim, runtime.GOMAXPROCS(0))
+	cleanup := func() {
+		for _, p := range paths {
+			os.Remove(p)
+		}
 	}
-	f, err := os.CreateTemp(dir, "fast-*.csv")
 	if err != nil {
+		cleanup()
 		return nil, func() {}
 	}
-	lines, err := writeNumbered(f, content, delim)
-	if cerr := f.Close(); err != nil || cerr != nil {
-		os.Remove(f.Name())
-		return nil, func() {}
+	return &queries.FastCSV{Paths: paths, Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1,
+		Trim: trim, Lower: lower}, cleanup
+}
+
+// minPart is the smallest part writeNumberedParts cuts (a variable for the tests).
+var minPart = 1 << 20
+
+// writeNumberedParts writes content as up to n files in dir, in parallel: each line with its number and sep
+// in front of it, the header (line 1) at the top of every file (numbered 0 after the first). It returns
+// the files and the number of lines.
+func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, int, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, 0, err
 	}
-	return &queries.FastCSV{Path: f.Name(), Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1,
-			Trim: trim, Lower: lower},
-		func() { os.Remove(f.Name()) }
+	header := content
+	if i := bytes.IndexByte(content, '\n'); i >= 0 {
+		header = content[:i+1]
+	}
+	// cut at line ends into parts of about equal size
+	var parts [][]byte
+	for rest := content; len(rest) > 0; {
+		size := max(len(content)/n, minPart)
+		if size >= len(rest) {
+			parts = append(parts, rest)
+			break
+		}
+		cut := bytes.IndexByte(rest[size:], '\n')
+		if cut < 0 {
+			parts = append(parts, rest)
+			break
+		}
+		parts = append(parts, rest[:size+cut+1])
+		rest = rest[size+cut+1:]
+	}
+	paths := make([]string, len(parts))
+	errs := make([]error, len(parts))
+	lines := make([]int, len(parts))
+	var wg sync.WaitGroup
+	first := 1
+	for i, part := range parts {
+		wg.Add(1)
+		go func(i, first int, part []byte) {
+			defer wg.Done()
+			f, err := os.CreateTemp(dir, "fast-*.csv")
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			paths[i] = f.Name()
+			if i > 0 {
+				_, err = writeNumbered(f, header, sep, 0)
+			}
+			if err == nil {
+				lines[i], err = writeNumbered(f, part, sep, first)
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			errs[i] = err
+		}(i, first, part)
+		first += bytes.Count(part, []byte("\n"))
+	}
+	wg.Wait()
+	total := 0
+	for i := range parts {
+		total += lines[i]
+	}
+	var kept []string
+	for _, p := range paths {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return kept, total, errors.Join(errs...)
 }
 
 // writeNumbered writes content to w with each line's number and sep in front of it, and returns the number
 // of lines.
-func writeNumbered(w io.Writer, content []byte, sep rune) (int, error) {
+func writeNumbered(w io.Writer, content []byte, sep rune, first int) (int, error) {
 	const chunk = 1 << 20
 	out := make([]byte, 0, chunk+64)
 	n := 0
@@ -201,7 +271,7 @@ func writeNumbered(w io.Writer, content []byte, sep rune) (int, error) {
 			line = content[:i+1]
 		}
 		content = content[len(line):]
-		out = strconv.AppendInt(out, int64(n), 10)
+		out = strconv.AppendInt(out, int64(first+n-1), 10)
 		out = utf8.AppendRune(out, sep)
 		out = append(out, line...)
 		if len(out) >= chunk || len(content) == 0 {

@@ -17,10 +17,11 @@ var ErrNotFast = errors.New("not for the fast path")
 
 // FastCSV describes a UTF-8 CSV file that DuckDB reads and checks itself: the header on line 1 and one record
 // on each following line (no blank lines, no line breaks inside fields), and no white space but spaces, the
-// separator and line ends (CRLF or LF) anywhere in it. Path is a copy of the file with each line's number
-// and the separator put in front of it (the header's number is 1), so that every row keeps its line.
+// separator and line ends (CRLF or LF) anywhere in it. Paths are a copy of the file in parts, each line
+// with its number and the separator put in front of it, and the header (line 1; numbered 0 when repeated) at
+// the top of every part, so that every row keeps its line.
 type FastCSV struct {
-	Path    string
+	Paths   []string
 	Delim   rune
 	Columns int         // fields in the header (without the line number)
 	Index   []int       // the field of each dataset column, -1 when absent
@@ -174,7 +175,7 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 				strict_mode = true, null_padding = false, columns = {%[10]s})))`,
 		d.Name, strings.Join(names, ", "), strings.Join(oks, " AND "), fastRules(d, f.Limits), id,
 		strings.Join(outs, ", "), strings.Join(convs, ", "), strings.Join(raws, ", "), string(f.Delim), strings.Join(fields, ", "))
-	if _, err := conn.ExecContext(ctx, q, f.Path); err != nil {
+	if _, err := conn.ExecContext(ctx, q, f.Paths); err != nil {
 		// a value not in a plain form, a broken rule, a record with more or fewer fields, a stray quote:
 		// the row-by-row path says where
 		return fastLoad{}, ErrNotFast
