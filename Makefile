@@ -53,7 +53,7 @@ fuzz:
 
 # figures and ratios against a baseline run in the same process
 bench:
-	go run ./bench -rows 1000000
+	go run ./bench -rows 1000000 -benchtime 3x
 
 bench-small:
 	go run ./bench -rows 20000 -benchtime 2x -check

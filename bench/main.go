@@ -111,7 +111,10 @@ func run(nrows int, check bool) error {
 		return err
 	})
 	load := measure("kapacitet ingest capacity (parse, validate, load)", nrows, func(st *queries.Store) error {
-		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim})
+		res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim})
+		if err == nil && (!res.Fast || res.Rows != nrows) {
+			err = fmt.Errorf("loaded %d rows, fast path %v: want %d rows by the fast path", res.Rows, res.Fast, nrows)
+		}
 		return err
 	})
 	slow := measure("kapacitet ingest, row by row (the fast path off)", nrows, func(st *queries.Store) error {
@@ -119,7 +122,10 @@ func run(nrows int, check bool) error {
 		return err
 	})
 	dry := measure("kapacitet ingest --dry-run (the same, rolled back)", nrows, func(st *queries.Store) error {
-		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, DryRun: true})
+		res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, DryRun: true})
+		if err == nil && (!res.Fast || res.Batch.Rows != nrows) {
+			err = fmt.Errorf("dry run of %d rows, fast path %v: want %d rows by the fast path", res.Batch.Rows, res.Fast, nrows)
+		}
 		return err
 	})
 	demo := fresh()

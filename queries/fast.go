@@ -225,7 +225,7 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 	}
 	if len(d.Unique) > 0 {
 		var distinct int
-		q := fmt.Sprintf("SELECT count(DISTINCT hash(%s)) FROM %s WHERE batch_id = $1", strings.Join(d.Unique, ", "), d.Name)
+		q := fmt.Sprintf("SELECT count(*) FROM (SELECT DISTINCT hash(%s) FROM %s WHERE batch_id = $1)", strings.Join(d.Unique, ", "), d.Name)
 		if err := conn.QueryRowContext(ctx, q, id).Scan(&distinct); err != nil {
 			return fastLoad{}, err
 		}
