@@ -278,3 +278,45 @@ func TestParseConfig(t *testing.T) {
 		t.Error("unknown section accepted")
 	}
 }
+
+// Sentences of a municipality's findings name it; its own survey answer is "kommunen vurderer"; one place is
+// "1 døgnplads". Expected sentences written by hand.
+func TestMunicipalSentences(t *testing.T) {
+	in := Input{
+		Supply: map[Key]int64{{2022, 773, "misbrug", "doegn"}: 1, {2023, 773, "misbrug", "doegn"}: 1, {2023, 851, "misbrug", "dag"}: 9},
+		Demand: map[Key]int64{{2022, 773, "misbrug", "doegn"}: 4, {2023, 773, "misbrug", "doegn"}: 5, {2023, 851, "misbrug", "dag"}: 1},
+		Survey: map[SurveyKey]SurveyCount{{2023, 773, "misbrug"}: {Low: 1, Scored: 1}},
+	}
+	want := map[string][2]string{
+		"gap-2023-773-misbrug-doegn": {
+			"Borgere med misbrug i Morsø: efterspørgslen på 5 døgnpladser overstiger udbuddet på 1 med 4 pladser (80 %) i 2023. " +
+				"Efterspørgslen er steget 25 % siden 2022, og kommunen vurderer, at udbuddet kun i ringe grad dækker behovet. " +
+				"Der er kun data for 2 år, så der laves ingen prognose.",
+			"Citizens with substance misuse in Morsø: demand for 5 residential places exceeds supply of 1 by 4 places (80%) in 2023. " +
+				"Demand has risen 25% since 2022, and the municipality considers that supply meets the need only poorly. " +
+				"There are data for only 2 years, so no forecast is made."},
+		"gap-2022-773-misbrug-doegn": {
+			"Borgere med misbrug i Morsø: efterspørgslen på 4 døgnpladser overstiger udbuddet på 1 med 3 pladser (75 %) i 2022. " +
+				"Der er kun data for ét år, så der laves ingen prognose.",
+			"Citizens with substance misuse in Morsø: demand for 4 residential places exceeds supply of 1 by 3 places (75%) in 2022. " +
+				"There are data for one year only, so no forecast is made."},
+		"gap-2023-851-misbrug-dag": {
+			"Borgere med misbrug i Aalborg: udbuddet på 9 dagpladser overstiger efterspørgslen på 1 med 8 pladser (800 %) i 2023. " +
+				"Der er kun data for 2 år, så der laves ingen prognose.",
+			"Citizens with substance misuse in Aalborg: supply of 9 day places exceeds demand of 1 by 8 places (800%) in 2023. " +
+				"There are data for only 2 years, so no forecast is made."},
+	}
+	for i, lang := range []string{"da", "en"} {
+		fs := Gaps(in, DefaultConfig(), lang)
+		for id, w := range want {
+			if f := find(fs, id); f == nil || f.Sentence != w[i] {
+				t.Errorf("%s %s:\n got %+v\nwant %s", id, lang, f, w[i])
+			}
+		}
+	}
+	// one place: singular
+	one := Gaps(Input{Supply: map[Key]int64{{2023, 825, "misbrug", "doegn"}: 1}, Demand: map[Key]int64{{2023, 825, "misbrug", "doegn"}: 1}}, DefaultConfig(), "da")
+	if f := find(one, "gap-2023-825-misbrug-doegn"); f == nil || !strings.HasPrefix(f.Sentence, "Borgere med misbrug i Læsø: udbuddet på 1 døgnplads og efterspørgslen på 1 er i balance i 2023.") {
+		t.Errorf("singular: %+v", f)
+	}
+}

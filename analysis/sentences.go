@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -12,7 +14,7 @@ import (
 type phrases struct {
 	shortage, surplus, surplusNoDemand, balance                    string
 	risen, fallen, unchanged                                       string
-	survey, join, noForecast, oneYear                              string
+	survey, surveyOwn, areaIn, join, noForecast, oneYear           string
 	growing, forecastPoint                                         string
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
 }
@@ -26,6 +28,8 @@ var da = phrases{
 	fallen:          "Efterspørgslen er faldet %s siden %d",
 	unchanged:       "Efterspørgslen er uændret siden %d",
 	survey:          "%d af %d kommuner vurderer, at udbuddet kun i ringe grad dækker behovet",
+	surveyOwn:       "kommunen vurderer, at udbuddet kun i ringe grad dækker behovet",
+	areaIn:          "%s i %s",
 	join:            ", og ",
 	noForecast:      "Der er kun data for %d år, så der laves ingen prognose.",
 	oneYear:         "Der er kun data for ét år, så der laves ingen prognose.",
@@ -48,6 +52,8 @@ var en = phrases{
 	fallen:          "Demand has fallen %s since %d",
 	unchanged:       "Demand is unchanged since %d",
 	survey:          "%d of %d municipalities consider that supply meets the need only poorly",
+	surveyOwn:       "the municipality considers that supply meets the need only poorly",
+	areaIn:          "%s in %s",
 	join:            ", and ",
 	noForecast:      "There are data for only %d years, so no forecast is made.",
 	oneYear:         "There are data for one year only, so no forecast is made.",
@@ -75,11 +81,43 @@ func groupName(code, lang string) string {
 	return code
 }
 
-func placeTypeName(code, lang string) string {
+// subject names a finding's target group, and its municipality when it is not about the whole region.
+func subject(f Finding, lang string) string {
+	name := groupName(f.TargetGroup, lang)
+	if m, ok := data.MunicipalityByCode(f.Area); ok && f.Area != data.RegionCode {
+		name = fmt.Sprintf(phrasesFor(lang).areaIn, name, m.Name)
+	}
+	return name
+}
+
+// capitalized returns s with its first letter in upper case.
+func capitalized(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// placeTypeName names a place type, in the singular when it counts one place ("1 døgnplads").
+func placeTypeName(code string, n int64, lang string) string {
+	if n == 1 {
+		if one, ok := placeTypeSingular[code]; ok {
+			if lang == "en" {
+				return one[1]
+			}
+			return one[0]
+		}
+	}
 	if c, ok := data.CodeByCode(data.PlaceTypes, code); ok {
 		return c.Name(lang)
 	}
+	if code == data.PlaceTypeAll.Code {
+		return data.PlaceTypeAll.Name(lang)
+	}
 	return code
+}
+
+var placeTypeSingular = map[string][2]string{
+	"dag": {"dagplads", "day place"}, "doegn": {"døgnplads", "residential place"},
+	"alle": {"dag- eller døgnplads", "day or residential place"},
 }
 
 func (p phrases) count(n int64) string {
@@ -93,19 +131,20 @@ func (p phrases) count(n int64) string {
 func gapSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
 	n := func(v int64) string { return FormatInt(v, lang) }
-	name, pt := groupName(f.TargetGroup, lang), placeTypeName(f.PlaceType, lang)
+	name := subject(f, lang)
+	pt := func(v int64) string { return placeTypeName(f.PlaceType, v, lang) }
 	var s string
 	switch f.Severity {
 	case Shortage, CriticalShortage:
-		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt, n(f.Supply), n(f.Gap), p.count(f.Gap), PctWhole(f.Gap, f.Demand, lang), f.Year)
+		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), PctWhole(f.Gap, f.Demand, lang), f.Year)
 	case Surplus:
 		if f.Demand == 0 {
-			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt, f.Year)
+			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt(f.Supply), f.Year)
 		} else {
-			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt, n(f.Demand), n(-f.Gap), p.count(-f.Gap), PctWhole(-f.Gap, f.Demand, lang), f.Year)
+			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt(f.Supply), n(f.Demand), n(-f.Gap), p.count(-f.Gap), PctWhole(-f.Gap, f.Demand, lang), f.Year)
 		}
 	default:
-		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt, n(f.Demand), f.Year)
+		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt(f.Supply), n(f.Demand), f.Year)
 	}
 	var clauses []string
 	if t := f.Trend; t != nil && t.FirstYear < f.Year && t.FirstDemand > 0 {
@@ -120,10 +159,14 @@ func gapSentence(f Finding, lang string) string {
 		}
 	}
 	if f.Survey != nil && f.Survey.Low > 0 {
-		clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored))
+		if f.Area == data.RegionCode {
+			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored))
+		} else {
+			clauses = append(clauses, p.surveyOwn)
+		}
 	}
 	if len(clauses) > 0 {
-		s += " " + strings.Join(clauses, p.join) + "."
+		s += " " + capitalized(strings.Join(clauses, p.join)) + "."
 	}
 	if t := f.Trend; t != nil && len(t.Forecast) == 0 {
 		if t.Years == 1 {
@@ -147,6 +190,6 @@ func growingSentence(f Finding, lang string) string {
 	if lang == "en" {
 		and = " and "
 	}
-	return fmt.Sprintf(p.growing, groupName(f.TargetGroup, lang), placeTypeName(f.PlaceType, lang),
+	return fmt.Sprintf(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
 		strings.Join(points, and), FormatInt(f.Supply, lang), f.Year)
 }

@@ -2,16 +2,19 @@ package dashboards
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Findings loads the series the reader may see and runs the analysis: region-level gap and growing findings
-// and the offers' occupancy findings, for every year. The CLI's gaps command and the pages share it.
+// Findings loads the series the reader may see and runs the analysis: gap and growing findings for the region
+// and each municipality, and the offers' occupancy findings, for every year. The CLI's gaps command and the pages share it.
 func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
-	in, err := RegionInput(ctx, st, v)
+	in, err := AnalysisInput(ctx, st, v)
 	if err != nil {
 		return nil, err
 	}
@@ -31,8 +34,9 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 	return out, nil
 }
 
-// RegionInput sums the municipalities' supply, demand and survey answers to the region.
-func RegionInput(ctx context.Context, st *queries.Reader, v queries.View) (analysis.Input, error) {
+// AnalysisInput reads supply, demand and survey answers by municipality and adds them up to the region: the
+// analysis runs for the region and for each of its municipalities.
+func AnalysisInput(ctx context.Context, st *queries.Reader, v queries.View) (analysis.Input, error) {
 	in := analysis.Input{Supply: map[analysis.Key]int64{}, Demand: map[analysis.Key]int64{}, Survey: map[analysis.SurveyKey]analysis.SurveyCount{}}
 	supply, err := st.Supply(ctx, v)
 	if err != nil {
@@ -42,22 +46,44 @@ func RegionInput(ctx context.Context, st *queries.Reader, v queries.View) (analy
 	if err != nil {
 		return in, err
 	}
-	for _, c := range supply {
-		in.Supply[analysis.Key{Year: c.Year, Area: data.RegionCode, TargetGroup: c.TargetGroup, PlaceType: c.PlaceType}] += c.Value
-	}
-	for _, c := range demand {
-		in.Demand[analysis.Key{Year: c.Year, Area: data.RegionCode, TargetGroup: c.TargetGroup, PlaceType: c.PlaceType}] += c.Value
+	for _, cells := range []struct {
+		cells []queries.Cell
+		to    map[analysis.Key]int64
+	}{{supply, in.Supply}, {demand, in.Demand}} {
+		for _, c := range cells.cells {
+			for _, area := range []int{data.RegionCode, c.Municipality} {
+				cells.to[analysis.Key{Year: c.Year, Area: area, TargetGroup: c.TargetGroup, PlaceType: c.PlaceType}] += c.Value
+			}
+		}
 	}
 	survey, err := st.Survey(ctx, v)
 	if err != nil {
 		return in, err
 	}
 	for _, s := range survey {
-		k := analysis.SurveyKey{Year: s.Year, Area: data.RegionCode, TargetGroup: s.TargetGroup}
-		c := in.Survey[k]
-		c.Low += s.Low
-		c.Scored += s.Scored
-		in.Survey[k] = c
+		for _, area := range []int{data.RegionCode, s.Municipality} {
+			k := analysis.SurveyKey{Year: s.Year, Area: area, TargetGroup: s.TargetGroup}
+			c := in.Survey[k]
+			c.Low += s.Low
+			c.Scored += s.Scored
+			in.Survey[k] = c
+		}
 	}
 	return in, nil
+}
+
+// ParseArea reads a municipality filter: a code or name of one of the region's municipalities, or "all" for
+// the region and every municipality (analysis.AllAreas). The error is in Danish and English.
+func ParseArea(text string) (int, error) {
+	if strings.EqualFold(strings.TrimSpace(text), "all") || strings.EqualFold(strings.TrimSpace(text), "alle") {
+		return analysis.AllAreas, nil
+	}
+	code, ok, _ := data.MunicipalityVocabulary().Match(text)
+	if ok {
+		n, _ := strconv.Atoi(code)
+		if m, found := data.MunicipalityByCode(n); found && m.RegionCode == data.RegionCode {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("ukendt kommune i regionen %q (unknown municipality of the region)", text)
 }

@@ -26,7 +26,14 @@ type request struct {
 	Kind        string
 	Severity    string
 	Offer       string
+	Area        int // municipality code; 0 the region; analysis.AllAreas every area
 	View        queries.View
+}
+
+// filter is the request's selection of findings.
+func (r request) filter() analysis.Filter {
+	return analysis.Filter{Year: r.Year, TargetGroup: r.TargetGroup, PlaceType: r.PlaceType, Kind: r.Kind,
+		Severity: r.Severity, Offer: r.Offer, Municipality: r.Area}
 }
 
 // parseRequest reads and validates the shared query parameters. Drafts are not served over HTTP until
@@ -57,6 +64,13 @@ func parseRequest(c *echo.Context) (request, error) {
 	}
 	if r.Severity != "" && !slices.Contains(analysis.Severities, r.Severity) {
 		return r, badRequest{fmt.Sprintf("Ukendt alvorlighed %q. (Unknown severity.)", r.Severity)}
+	}
+	if m := c.QueryParam("municipality"); m != "" {
+		area, err := ParseArea(m)
+		if err != nil {
+			return r, badRequest{err.Error()}
+		}
+		r.Area = area
 	}
 	if d := c.QueryParam("draft"); d == "true" || d == "1" {
 		return r, echo.NewHTTPError(http.StatusForbidden, "Kladder kræver analytikeradgang. (Drafts need analyst access.)")
@@ -172,7 +186,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		return p, err
 	}
 	for _, f := range findings {
-		if f.Year != r.Year || !matches(f, *r) {
+		if !r.filter().Match(f) {
 			continue
 		}
 		v := findingView{Finding: f, SeverityLabel: p.T["sev_"+f.Severity]}
@@ -187,7 +201,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 			p.Findings = append(p.Findings, v)
 		}
 	}
-	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Severity != "" || r.Offer != ""
+	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Severity != "" || r.Offer != "" || r.Area != 0
 	batches, err := rd.Batches(ctx)
 	if err != nil {
 		return p, err
@@ -204,13 +218,6 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	return p, nil
 }
 
-func matches(f analysis.Finding, r request) bool {
-	return (r.TargetGroup == "" || f.TargetGroup == r.TargetGroup) &&
-		(r.PlaceType == "" || f.PlaceType == r.PlaceType) &&
-		(r.Kind == "" || f.Kind == r.Kind) &&
-		(r.Severity == "" || f.Severity == r.Severity) &&
-		(r.Offer == "" || (f.Offer != nil && f.Offer.ID == r.Offer))
-}
 
 // fillPlaces builds the table, the totals, the sentence and the chart of places by location municipality.
 func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) {
@@ -293,13 +300,7 @@ func (s *Server) apiFindings(c *echo.Context) error {
 		if err != nil {
 			return err
 		}
-		items := []analysis.Finding{}
-		for _, f := range findings {
-			if (r.Year == 0 || f.Year == r.Year) && matches(f, r) {
-				items = append(items, f)
-			}
-		}
-		out["items"] = items
+		out["items"] = r.filter().Select(findings)
 		demo, err := rd.ShowsDemo(ctx, r.View)
 		if demo {
 			out["demo"], out["note"] = true, data.DemoLabelDA

@@ -387,6 +387,23 @@ func TestHTTPBehaviour(t *testing.T) {
 			t.Errorf("severity filter let through %s", f.Severity)
 		}
 	}
+	// municipality: by code or name, only that area's findings; outside the region 400; default the region's
+	for q, area := range map[string]int{"municipality=773": 773, "municipality=Hj%C3%B8rring": 860, "": data.RegionCode} {
+		_, body = get(t, srv.URL+"/api/v1/findings?year=2023&kind=gap&"+q)
+		var got struct{ Items []analysis.Finding }
+		json.Unmarshal([]byte(body), &got)
+		if len(got.Items) == 0 {
+			t.Errorf("%s: no findings", q)
+		}
+		for _, f := range got.Items {
+			if f.Area != area {
+				t.Errorf("%s: a finding of area %d", q, f.Area)
+			}
+		}
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/findings?municipality=461"); res.StatusCode != 400 {
+		t.Errorf("Odense: %d", res.StatusCode)
+	}
 	_, body = get(t, srv.URL+"/api/v1/nosuch")
 	var e struct {
 		Error struct{ Code, Message string }

@@ -25,6 +25,7 @@ func runGaps(e *env, args []string) error {
 	placeType := f.String("place-type", "", "only this place type: dag, doegn or alle")
 	severity := f.String("severity", "", "only this severity")
 	kind := f.String("kind", "", "only this kind of finding")
+	municipality := f.String("municipality", "", "the findings of this municipality (code or name), or all (default: the region's)")
 	draft := f.Bool("draft", false, "include data that is not published")
 	pos, err := f.parse(args)
 	if err != nil {
@@ -42,6 +43,12 @@ func runGaps(e *env, args []string) error {
 	if *group != "" {
 		if _, ok := data.TargetGroupByCode(*group); !ok {
 			return usagef("unknown target group %q", *group)
+		}
+	}
+	area := 0
+	if *municipality != "" {
+		if area, err = dashboards.ParseArea(*municipality); err != nil {
+			return usagef("--municipality: %v", err)
 		}
 	}
 	cfg, err := f.analysisConfig()
@@ -76,13 +83,8 @@ func runGaps(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	items := []analysis.Finding{}
-	for _, x := range all {
-		if x.Year == *year && (*group == "" || x.TargetGroup == *group) && (*placeType == "" || x.PlaceType == *placeType) &&
-			(*severity == "" || x.Severity == *severity) && (*kind == "" || x.Kind == *kind) {
-			items = append(items, x)
-		}
-	}
+	items := analysis.Filter{Year: *year, TargetGroup: *group, PlaceType: *placeType, Severity: *severity, Kind: *kind,
+		Municipality: area}.Select(all)
 	label := data.DemoLabelDA
 	if *lang == "en" {
 		label = data.DemoLabelEN

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -277,5 +279,69 @@ func TestConfiguredYearRange(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, "ingest", "population", file, "--db", db, "--config", conf); code != 0 {
 		t.Errorf("configured range: %d %s", code, errOut)
+	}
+}
+
+// Per-municipality findings: supply is the places located in the municipality, demand its own placed and
+// waiting citizens, summed here from the demo's CSV files; the severity follows PRODUCT.md's rule.
+func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
+	sum := func(file string, match func(map[string]string) bool, value func(map[string]string) int64) map[string]int64 {
+		f, err := os.Open(filepath.Join("..", "..", "data", "demo", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, rec := range recs[1:] {
+			row := map[string]string{}
+			for i, h := range recs[0] {
+				row[h] = rec[i]
+			}
+			if match(row) {
+				out[row["area"]] += value(row)
+			}
+		}
+		return out
+	}
+	num := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+	pick := func(r map[string]string, area string) bool {
+		r["area"] = r[area]
+		return r["year"] == "2023" && r["target_group"] == "autisme-boern" && r["place_type"] == "doegn"
+	}
+	supply := sum("capacity.csv", func(r map[string]string) bool { return pick(r, "location") }, func(r map[string]string) int64 { return num(r["places"]) })
+	demand := sum("demand.csv", func(r map[string]string) bool { return pick(r, "municipality") },
+		func(r map[string]string) int64 { return num(r["placed"]) + num(r["waiting"]) })
+	fs := gaps(t, "--year", "2023", "--municipality", "all", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap")
+	if len(fs) != 12 {
+		t.Errorf("%d findings, want the region and its 11 municipalities", len(fs))
+	}
+	for _, code := range []string{"773", "787", "810", "813", "820", "825", "840", "846", "849", "851", "860"} {
+		f, ok := fs["gap-2023-"+code+"-autisme-boern-doegn"]
+		s, d := supply[code], demand[code]
+		g := d - s
+		want := "balance"
+		switch {
+		case g >= 3 && 100*g >= 15*d:
+			want = "critical_shortage"
+		case g >= 3 && 100*g >= 5*d:
+			want = "shortage"
+		case -g >= 3 && -100*g >= 15*d:
+			want = "surplus"
+		}
+		if !ok || f.Supply != s || f.Demand != d || f.Severity != want || f.Area != int(num(code)) {
+			t.Errorf("%s: got %+v, want supply %d demand %d %s", code, f, s, d, want)
+		}
+	}
+	// Morsø (773) by name gives the same finding, and only Morsø's
+	one := gaps(t, "--year", "2023", "--municipality", "Morsø", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap")
+	if len(one) != 1 || one["gap-2023-773-autisme-boern-doegn"].Demand != demand["773"] {
+		t.Errorf("--municipality Morsø: %v", one)
+	}
+	if _, errOut, code := cli(t, "gaps", "--db", demoDB, "--municipality", "Odense"); code != 2 || !strings.Contains(errOut, "unknown municipality") {
+		t.Errorf("a municipality outside the region: exit %d %s", code, errOut)
 	}
 }
