@@ -218,7 +218,6 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	return p, nil
 }
 
-
 // fillPlaces builds the table, the totals, the sentence and the chart of places by location municipality.
 func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) {
 	byCode := map[int]*locationRow{}
