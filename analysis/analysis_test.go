@@ -320,3 +320,60 @@ func TestMunicipalSentences(t *testing.T) {
 		t.Errorf("singular: %+v", f)
 	}
 }
+
+// Capacity changes: every line compared with the same line the year before, summed per area, target group
+// and category; expected numbers and sentences worked out by hand.
+func TestCapacityChanges(t *testing.T) {
+	l := func(year, loc int, offer, name, pt string, places int64) CapacityLine {
+		return CapacityLine{Year: year, Location: loc, Category: "kommunal", TargetGroup: "autisme-boern", PlaceType: pt,
+			OfferID: offer, OfferName: name, Ownership: "kommunal", Places: places}
+	}
+	lines := []CapacityLine{
+		l(2022, 851, "A1", "Bostedet", "doegn", 10), l(2022, 851, "", "", "dag", 4), l(2022, 773, "B2", "Huset", "doegn", 5),
+		l(2023, 851, "A1", "Bostedet", "doegn", 16), l(2023, 851, "", "", "dag", 2), l(2023, 773, "B2", "Huset", "doegn", 3),
+		l(2023, 773, "C3", "Nyt", "doegn", 1), l(2023, 851, "D4", "Fjerde", "dag", 1),
+		// 2021 to 2022: unchanged, no finding
+		l(2021, 851, "A1", "Bostedet", "doegn", 10), l(2021, 851, "", "", "dag", 4), l(2021, 773, "B2", "Huset", "doegn", 5),
+	}
+	want := map[string]struct {
+		severity          string
+		prev, now, op, cl int64
+		da, en            string
+	}{
+		"capacity_change-2023-1081-autisme-boern-kommunal": {Info, 19, 23, 8, 4,
+			"Børn og unge med autisme, kommunale pladser: 8 pladser åbnet og 4 lukket siden 2022 (fra 19 til 23), herunder Bostedet (+6), Huset (−2), Nyt (+1) og 1 andet tilbud.",
+			"Children and young people with autism, municipal places: 8 places opened and 4 closed since 2022 (from 19 to 23), including Bostedet (+6), Huset (−2), Nyt (+1) and 1 other offer."},
+		"capacity_change-2023-851-autisme-boern-kommunal": {Info, 14, 19, 7, 2,
+			"Børn og unge med autisme, kommunale pladser i Aalborg: 7 pladser åbnet og 2 lukket siden 2022 (fra 14 til 19), herunder Bostedet (+6) og Fjerde (+1).",
+			"Children and young people with autism, municipal places in Aalborg: 7 places opened and 2 closed since 2022 (from 14 to 19), including Bostedet (+6) and Fjerde (+1)."},
+		"capacity_change-2023-773-autisme-boern-kommunal": {Warning, 5, 4, 1, 2,
+			"Børn og unge med autisme, kommunale pladser i Morsø: 1 plads åbnet og 2 lukket siden 2022 (fra 5 til 4), herunder Huset (−2) og Nyt (+1).",
+			"Children and young people with autism, municipal places in Morsø: 1 place opened and 2 closed since 2022 (from 5 to 4), including Huset (−2) and Nyt (+1)."},
+	}
+	for i, lang := range []string{"da", "en"} {
+		fs := CapacityChanges(lines, lang)
+		if len(fs) != len(want) {
+			t.Errorf("%d findings, want %d: %+v", len(fs), len(want), fs)
+		}
+		for id, w := range want {
+			f := find(fs, id)
+			if f == nil {
+				t.Errorf("%s missing", id)
+				continue
+			}
+			c := f.Change
+			if f.Severity != w.severity || c.Previous != w.prev || f.Supply != w.now || c.Opened != w.op || c.Closed != w.cl {
+				t.Errorf("%s: %+v %+v", id, f, c)
+			}
+			if s := []string{w.da, w.en}[i]; f.Sentence != s {
+				t.Errorf("%s %s:\n got %s\nwant %s", id, lang, f.Sentence, s)
+			}
+		}
+	}
+	// only closed; a line gone entirely counts as closed
+	only := CapacityChanges([]CapacityLine{l(2022, 825, "", "", "doegn", 1), l(2023, 851, "", "", "doegn", 0)}, "da")
+	if f := find(only, "capacity_change-2023-825-autisme-boern-kommunal"); f == nil ||
+		f.Sentence != "Børn og unge med autisme, kommunale pladser i Læsø: 1 plads lukket siden 2022 (fra 1 til 0)." {
+		t.Errorf("closed: %+v", f)
+	}
+}

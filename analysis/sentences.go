@@ -17,6 +17,8 @@ type phrases struct {
 	survey, surveyOwn, areaIn, join, noForecast, oneYear           string
 	growing, forecastPoint                                         string
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
+	changeSubject, change, opened, closed, openedClosed            string
+	changeOffers, otherOffer, otherOffers                          string
 }
 
 var da = phrases{
@@ -41,6 +43,14 @@ var da = phrases{
 	emergencyYear:   "%d: %s",
 	place:           "plads",
 	places:          "pladser",
+	changeSubject:   "%s, %s",
+	change:          "%s: %s siden %d (fra %s til %s)",
+	opened:          "%s %s åbnet",
+	closed:          "%s %s lukket",
+	openedClosed:    "%s %s åbnet og %s lukket",
+	changeOffers:    ", herunder %s",
+	otherOffer:      "1 andet tilbud",
+	otherOffers:     "%d andre tilbud",
 }
 
 var en = phrases{
@@ -65,6 +75,14 @@ var en = phrases{
 	emergencyYear:   "%d: %s",
 	place:           "place",
 	places:          "places",
+	changeSubject:   "%s, %s",
+	change:          "%s: %s since %d (from %s to %s)",
+	opened:          "%s %s opened",
+	closed:          "%s %s closed",
+	openedClosed:    "%s %s opened and %s closed",
+	changeOffers:    ", including %s",
+	otherOffer:      "1 other offer",
+	otherOffers:     "%d other offers",
 }
 
 func phrasesFor(lang string) phrases {

@@ -30,6 +30,15 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 			Budgeted: data.Hundredths(o.BudgetedH), Enhanced: o.Enhanced, Secure: o.Secure, National: o.National})
 	}
 	out = append(out, analysis.Occupancy(offers, cfg, lang)...)
+	lines, err := st.CapacityLines(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	changes := make([]analysis.CapacityLine, len(lines))
+	for i, l := range lines {
+		changes[i] = analysis.CapacityLine(l)
+	}
+	out = append(out, analysis.CapacityChanges(changes, lang)...)
 	analysis.SortFindings(out)
 	return out, nil
 }

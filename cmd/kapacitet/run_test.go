@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 )
 
 // cli runs the program in-process and returns stdout, stderr and the exit code.
@@ -343,5 +344,72 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, "gaps", "--db", demoDB, "--municipality", "Odense"); code != 2 || !strings.Contains(errOut, "unknown municipality") {
 		t.Errorf("a municipality outside the region: exit %d %s", code, errOut)
+	}
+}
+
+// Capacity changes on the demo: each region-level 2023 finding's places the year before, now, opened and
+// closed, recomputed here line by line from capacity.csv.
+func TestDemoCapacityChanges(t *testing.T) {
+	b, _, err := data.DemoFile("capacity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	type cell struct{ prev, now, opened, closed int64 }
+	lines := map[int]map[string]int64{2022: {}, 2023: {}}
+	category := map[string]string{}
+	for _, r := range recs[1:] {
+		y, _ := strconv.Atoi(r[col["year"]])
+		if lines[y] == nil {
+			continue
+		}
+		cat := r[col["ownership"]]
+		if cat == "regional" || cat == "kommunal" && r[col["agreement"]] == "true" {
+			cat = "socialaftale"
+		}
+		key := strings.Join([]string{r[col["offer_id"]], r[col["location"]], r[col["ownership"]], r[col["agreement"]], r[col["place_type"]], r[col["target_group"]]}, "|")
+		n, _ := strconv.ParseInt(r[col["places"]], 10, 64)
+		lines[y][key] += n
+		category[key] = r[col["target_group"]] + "-" + cat
+	}
+	want := map[string]*cell{}
+	for key, c := range category {
+		if want[c] == nil {
+			want[c] = &cell{}
+		}
+		w := want[c]
+		a, b := lines[2022][key], lines[2023][key]
+		w.prev += a
+		w.now += b
+		if b > a {
+			w.opened += b - a
+		} else {
+			w.closed += a - b
+		}
+	}
+	fs := gaps(t, "--year", "2023", "--kind", "capacity_change")
+	n := 0
+	for c, w := range want {
+		f, ok := fs["capacity_change-2023-1081-"+c]
+		if w.opened+w.closed == 0 {
+			if ok {
+				t.Errorf("%s: a finding without a change", c)
+			}
+			continue
+		}
+		n++
+		if !ok || f.Change.Previous != w.prev || f.Supply != w.now || f.Change.Opened != w.opened || f.Change.Closed != w.closed {
+			t.Errorf("%s: got %+v, want %+v", c, f.Change, w)
+		}
+	}
+	if n == 0 || len(fs) != n {
+		t.Errorf("%d findings, %d changed cells", len(fs), n)
 	}
 }
