@@ -324,11 +324,11 @@ func TestMunicipalSentences(t *testing.T) {
 // Capacity changes: every line compared with the same line the year before, summed per area, target group
 // and category; expected numbers and sentences worked out by hand.
 func TestCapacityChanges(t *testing.T) {
-	l := func(year, loc int, offer, name, pt string, places int64) CapacityLine {
-		return CapacityLine{Year: year, Location: loc, Category: "kommunal", TargetGroup: "autisme-boern", PlaceType: pt,
+	l := func(year, loc int, offer, name, pt string, places int64) data.CapacityLine {
+		return data.CapacityLine{Year: year, Location: loc, Category: "kommunal", TargetGroup: "autisme-boern", PlaceType: pt,
 			OfferID: offer, OfferName: name, Ownership: "kommunal", Places: places}
 	}
-	lines := []CapacityLine{
+	lines := []data.CapacityLine{
 		l(2022, 851, "A1", "Bostedet", "doegn", 10), l(2022, 851, "", "", "dag", 4), l(2022, 773, "B2", "Huset", "doegn", 5),
 		l(2023, 851, "A1", "Bostedet", "doegn", 16), l(2023, 851, "", "", "dag", 2), l(2023, 773, "B2", "Huset", "doegn", 3),
 		l(2023, 773, "C3", "Nyt", "doegn", 1), l(2023, 851, "D4", "Fjerde", "dag", 1),
@@ -371,7 +371,7 @@ func TestCapacityChanges(t *testing.T) {
 		}
 	}
 	// only closed; a line gone entirely counts as closed
-	only := CapacityChanges([]CapacityLine{l(2022, 825, "", "", "doegn", 1), l(2023, 851, "", "", "doegn", 0)}, "da")
+	only := CapacityChanges([]data.CapacityLine{l(2022, 825, "", "", "doegn", 1), l(2023, 851, "", "", "doegn", 0)}, "da")
 	if f := find(only, "capacity_change-2023-825-autisme-boern-kommunal"); f == nil ||
 		f.Sentence != "Børn og unge med autisme, kommunale pladser i Læsø: 1 plads lukket siden 2022 (fra 1 til 0)." {
 		t.Errorf("closed: %+v", f)

@@ -13,19 +13,6 @@ import (
 // KindCapacityChange is a finding of places opened and closed since the year before.
 const KindCapacityChange = "capacity_change"
 
-// CapacityLine is the places of one capacity line (an offer, or a location, ownership and agreement without
-// one) for a place type and target group in a year.
-type CapacityLine struct {
-	Year                  int
-	Location              int
-	Category, TargetGroup string
-	PlaceType             string
-	OfferID, OfferName    string // "" for a line without an offer
-	Ownership             string
-	Agreement             bool
-	Places                int64
-}
-
 // CapacityChange is what changed in a target group's places of one category in an area since the year before.
 type CapacityChange struct {
 	Category string        `json:"category"`
@@ -46,16 +33,16 @@ type OfferChange struct {
 // has capacity data) and returns, per year, area (the region and each municipality), target group and
 // category, the places opened and closed and the offers behind them. A line is an offer's places of a place
 // type, or a location's places of an ownership and agreement without an offer.
-func CapacityChanges(lines []CapacityLine, lang string) []Finding {
+func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 	type lineKey struct {
 		Location                                         int
 		Category, TargetGroup, PlaceType, OfferID, Owner string
 		Agreement                                        bool
 	}
-	byYear := map[int]map[lineKey]CapacityLine{}
+	byYear := map[int]map[lineKey]data.CapacityLine{}
 	for _, l := range lines {
 		if byYear[l.Year] == nil {
-			byYear[l.Year] = map[lineKey]CapacityLine{}
+			byYear[l.Year] = map[lineKey]data.CapacityLine{}
 		}
 		k := lineKey{l.Location, l.Category, l.TargetGroup, l.PlaceType, l.OfferID, l.Ownership, l.Agreement}
 		sum := byYear[l.Year][k]

@@ -34,11 +34,7 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 	if err != nil {
 		return nil, err
 	}
-	changes := make([]analysis.CapacityLine, len(lines))
-	for i, l := range lines {
-		changes[i] = analysis.CapacityLine(l)
-	}
-	out = append(out, analysis.CapacityChanges(changes, lang)...)
+	out = append(out, analysis.CapacityChanges(lines, lang)...)
 	analysis.SortFindings(out)
 	return out, nil
 }

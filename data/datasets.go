@@ -274,3 +274,16 @@ func Text(v any) string {
 		return fmt.Sprint(x)
 	}
 }
+
+// CapacityLine is the places of one capacity line (an offer, or a location, ownership and agreement without
+// one) for a place type and target group in a year: what the store reads and a capacity change compares.
+type CapacityLine struct {
+	Year                  int
+	Location              int
+	Category, TargetGroup string
+	PlaceType             string
+	OfferID, OfferName    string // "" for a line without an offer
+	Ownership             string
+	Agreement             bool
+	Places                int64
+}

@@ -160,24 +160,11 @@ func (s *Reader) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
 	return out, err
 }
 
-// CapacityLine is the places of one capacity line (an offer, or a location, ownership and agreement without
-// one) for a place type and target group in a year.
-type CapacityLine struct {
-	Year                  int
-	Location              int
-	Category, TargetGroup string
-	PlaceType             string
-	OfferID, OfferName    string // "" for a line without an offer
-	Ownership             string
-	Agreement             bool
-	Places                int64
-}
-
 // CapacityLines returns every capacity line of the region's municipalities per year.
-func (s *Reader) CapacityLines(ctx context.Context, v View) ([]CapacityLine, error) {
-	var out []CapacityLine
+func (s *Reader) CapacityLines(ctx context.Context, v View) ([]data.CapacityLine, error) {
+	var out []data.CapacityLine
 	err := s.rows(ctx, "capacity_lines", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
-		var l CapacityLine
+		var l data.CapacityLine
 		err := r.Scan(&l.Year, &l.Location, &l.Category, &l.TargetGroup, &l.PlaceType, &l.OfferID, &l.OfferName,
 			&l.Ownership, &l.Agreement, &l.Places)
 		out = append(out, l)
