@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"net/url"
 	"sort"
 	"strconv"
@@ -241,7 +240,7 @@ func findingURL(k Key) string {
 }
 
 // trend computes demand's change since the first year with demand data and since the year before, and a
-// least-squares forecast when enough years exist. Growing is decided exactly (rational arithmetic).
+// least-squares forecast when enough years exist. Growing is decided exactly (integer arithmetic).
 func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, cfg Config) *Trend {
 	var years []int
 	for y := range demandYears {
@@ -271,36 +270,35 @@ func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, 
 	if len(years) < cfg.MinYearsForForecast {
 		return t
 	}
-	// least squares y = a + b·x over the years, exact
-	n := big.NewRat(int64(len(years)), 1)
-	var sx, sy, sxx, sxy big.Rat
+	// least squares y = a + b·x over the years, exact in integers: x counts years from the first, so that
+	// with at most 50 years and demands below 10⁹ no product leaves int64 (otherwise no forecast is made)
+	n := int64(len(years))
+	var sx, sy, sxx, sxy int64
 	for _, y := range years {
-		x := big.NewRat(int64(y), 1)
-		v := big.NewRat(at(y), 1)
-		sx.Add(&sx, x)
-		sy.Add(&sy, v)
-		sxx.Add(&sxx, new(big.Rat).Mul(x, x))
-		sxy.Add(&sxy, new(big.Rat).Mul(x, v))
+		x, v := int64(y-years[0]), at(y)
+		if v < 0 || v >= 1_000_000_000 || supply < 0 || supply >= 1_000_000_000 || n > 50 {
+			return t
+		}
+		sx += x
+		sy += v
+		sxx += x * x
+		sxy += x * v
 	}
-	num := new(big.Rat).Sub(new(big.Rat).Mul(n, &sxy), new(big.Rat).Mul(&sx, &sy))
-	den := new(big.Rat).Sub(new(big.Rat).Mul(n, &sxx), new(big.Rat).Mul(&sx, &sx))
-	b := new(big.Rat).Quo(num, den)
-	a := new(big.Rat).Quo(new(big.Rat).Sub(&sy, new(big.Rat).Mul(b, &sx)), n)
-	predict := func(y int) *big.Rat { return new(big.Rat).Add(a, new(big.Rat).Mul(b, big.NewRat(int64(y), 1))) }
+	num, den := n*sxy-sx*sy, n*sxx-sx*sx // b = num/den; den > 0 with two or more years
+	// predict(x) = a + b·x = (sy·den − num·sx + n·num·x) / (n·den)
+	predictNum := func(y int) int64 { return sy*den - num*sx + n*num*int64(y-years[0]) }
+	predict := func(y int) float64 { return float64(predictNum(y)) / float64(n*den) }
 	var ssr float64
 	for _, y := range years {
-		r, _ := new(big.Rat).Sub(big.NewRat(at(y), 1), predict(y)).Float64()
+		r := float64(at(y)) - predict(y)
 		ssr += r * r
 	}
 	if len(years) > 2 {
 		t.Band = math.Sqrt(ssr / float64(len(years)-2))
 	}
-	s := big.NewRat(supply, 1)
 	for i := 1; i <= cfg.ForecastYears; i++ {
-		p := predict(k.Year + i)
-		f, _ := p.Float64()
-		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: f})
-		if p.Cmp(s) > 0 {
+		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: predict(k.Year + i)})
+		if predictNum(k.Year+i) > supply*n*den { // exact: the forecast exceeds today's supply
 			t.Growing = true
 		}
 	}
