@@ -287,3 +287,12 @@ type CapacityLine struct {
 	Agreement             bool
 	Places                int64
 }
+
+// YesNo are the words a yes/no cell may hold (in any case), and what each means.
+var YesNo = map[string]bool{
+	"ja": true, "j": true, "x": true, "1": true, "true": true, "sand": true, "yes": true, "y": true,
+	"nej": false, "n": false, "0": false, "false": false, "falsk": false, "no": false,
+}
+
+// MaxWhole bounds the whole part of numbers (DECIMAL(18,2) holds 16 digits before the point).
+const MaxWhole = 1_000_000_000_000_000

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,14 +91,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 			path, err := keepOriginal(st.FilesDir(), res.SHA256, name, content)
 			done <- kept{path, err}
 		}()
-		var k *kept
-		wait := func() kept {
-			if k == nil {
-				r := <-done
-				k = &r
-			}
-			return *k
-		}
+		wait := sync.OnceValue(func() kept { return <-done })
 		nb.BeforeCommit = func() error { return wait().err }
 		b, err := st.LoadBatch(ctx, nb)
 		if k := wait(); k.err != nil {
@@ -114,8 +108,8 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		nb.Fast = fast
 		b, err := load(nb)
 		if !errors.Is(err, queries.ErrNotFast) {
-			_, ignored, _ := mapHeader(d, t.header, t.headerPos)
-			res.Ignored, res.Batch, res.Rows, res.Fast = ignored, b, b.Rows, true
+			_, res.Ignored, _ = mapHeader(d, t.header, t.headerPos)
+			res.Batch, res.Rows, res.Fast = b, b.Rows, true
 			return res, err
 		}
 	}
@@ -166,7 +160,7 @@ func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t 
 		return nil, func() {}
 	}
 	idx, _, problems := mapHeader(d, t.header, t.headerPos)
-	delim := detectSeparator(content)
+	delim := t.sep
 	if len(problems) > 0 || !plainWhiteSpace(content, delim) {
 		return nil, func() {}
 	}
@@ -249,13 +243,7 @@ func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, 
 	for i := range parts {
 		total += lines[i]
 	}
-	var kept []string
-	for _, p := range paths {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return kept, total, errors.Join(errs...)
+	return slices.DeleteFunc(paths, func(p string) bool { return p == "" }), total, errors.Join(errs...)
 }
 
 // writeNumbered writes content to w with each line's number and sep in front of it, and returns the number

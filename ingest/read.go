@@ -28,6 +28,7 @@ type table struct {
 	unit      string // "line", "row" or "record": what pos counts
 	sheet     string // the spreadsheet's sheet, for XLSX
 	style     numberStyle
+	sep       rune // CSV: the separator detected; 0 for other formats
 	// stream, when set, yields the rows after those in rows, one at a time (large CSV files are never held as
 	// records); a problem ends it.
 	stream func() (rec []string, pos int, ok bool, p *Problem)
@@ -206,7 +207,7 @@ func readCSV(d *data.Dataset, content []byte) (*table, *Problem) {
 		return nil, &Problem{DA: "filen er tom", EN: "the file is empty"}
 	}
 	h := findHeader(d, recs)
-	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line", style: style,
+	return &table{header: recs[h], headerPos: lines[h], rows: recs[h+1:], pos: lines[h+1:], unit: "line", style: style, sep: r.Comma,
 		stream: read}, nil
 }
 

@@ -33,10 +33,7 @@ var (
 	commaSimple = regexp.MustCompile(`^-?\d+,\d+$`)
 )
 
-// maxWhole bounds the whole part of numbers (DECIMAL(18,2) holds 16 digits before the point).
-const maxWhole = 1_000_000_000_000_000
-
-// parseNumber reads a number in style as exact hundredths. tooLarge reports a number beyond maxWhole.
+// parseNumber reads a number in style as exact hundredths. tooLarge reports a number beyond data.MaxWhole.
 func parseNumber(s string, style numberStyle) (h data.Hundredths, ok, tooLarge bool) {
 	switch {
 	case style == numbersDanish && thousands.MatchString(s):
@@ -80,7 +77,7 @@ func parseNumber(s string, style numberStyle) (h data.Hundredths, ok, tooLarge b
 	if err1 != nil || err2 != nil {
 		return 0, false, false
 	}
-	if w >= maxWhole {
+	if w >= data.MaxWhole {
 		return 0, false, true
 	}
 	h = data.Hundredths(w*100 + f)
@@ -97,11 +94,6 @@ func parseInt(s string, style numberStyle) (n int64, ok, tooLarge bool) {
 		return 0, false, tooLarge
 	}
 	return int64(h) / 100, true, false
-}
-
-var boolWords = map[string]bool{
-	"ja": true, "j": true, "x": true, "1": true, "true": true, "sand": true, "yes": true, "y": true,
-	"nej": false, "n": false, "0": false, "false": false, "falsk": false, "no": false,
 }
 
 // value parses one cell of column c. It returns the value (nil for an empty cell or "ved ikke") or a problem.
@@ -148,7 +140,7 @@ func value(c data.Column, raw string, o valueOpts) (any, *Problem) {
 		}
 		return h, nil
 	case data.KindBool:
-		b, ok := boolWords[strings.ToLower(s)]
+		b, ok := data.YesNo[strings.ToLower(s)]
 		if !ok {
 			return bad("ikke ja/nej (brug Ja, Nej, x, 1, 0, true eller false)", "not yes/no (use Ja, Nej, x, 1, 0, true or false)")
 		}

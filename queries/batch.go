@@ -196,20 +196,17 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 func summary(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64) ([]SummaryLine, error) {
 	q := fmt.Sprintf(`SELECT year, %[2]s AS g, count(*) FILTER (WHERE batch_id = $1), count(*) FILTER (WHERE replaced_by = $1)
 		FROM %[1]s WHERE batch_id = $1 OR replaced_by = $1 GROUP BY ALL ORDER BY year, g`, d.Name, summaryGroup(d))
-	rs, err := conn.QueryContext(ctx, q, id)
+	var out []SummaryLine
+	err := scanAll(ctx, conn, q, func(r *sql.Rows) error {
+		var l SummaryLine
+		err := r.Scan(&l.Year, &l.TargetGroup, &l.Added, &l.Replaced)
+		out = append(out, l)
+		return err
+	}, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: summary: %w", err)
 	}
-	defer rs.Close()
-	var out []SummaryLine
-	for rs.Next() {
-		var l SummaryLine
-		if err := rs.Scan(&l.Year, &l.TargetGroup, &l.Added, &l.Replaced); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rs.Err()
+	return out, nil
 }
 
 // summaryGroup is the column a batch's summary counts rows by besides the year: the target group, or

@@ -65,8 +65,17 @@ func codeList(v *data.Vocabulary, numeric bool) string {
 	return "(" + strings.Join(q, ", ") + ")"
 }
 
-// maxWhole is the bound of whole numbers ingest accepts (ingest's maxWhole).
-const maxWhole = "1000000000000000"
+// yesNoList is the SQL list of the yes/no words meaning b.
+func yesNoList(b bool) string {
+	var q []string
+	for w, v := range data.YesNo {
+		if v == b {
+			q = append(q, "'"+w+"'")
+		}
+	}
+	slices.Sort(q)
+	return "(" + strings.Join(q, ", ") + ")"
+}
 
 // fastConvert is the SQL that reads raw (a field, NULL when empty) as column c, and the condition, on raw
 // and the converted value v, that the text is in a form the row-by-row path reads to the same value. The
@@ -85,12 +94,12 @@ func fastConvert(c data.Column, raw, v string, lim data.Limits, lower bool) (con
 			fmt.Sprintf("%[1]s::VARCHAR = %[2]s AND %[1]s BETWEEN %[3]d AND %[4]d", v, raw, lim.MinYear, lim.MaxYear)
 	case data.KindInt:
 		return fmt.Sprintf("TRY_CAST(%s AS BIGINT)", raw),
-			fmt.Sprintf("%[1]s::VARCHAR = %[2]s AND %[1]s >= 0 AND %[1]s < %[3]s", v, raw, maxWhole)
+			fmt.Sprintf("%[1]s::VARCHAR = %[2]s AND %[1]s >= 0 AND %[1]s < %[3]d", v, raw, data.MaxWhole)
 	case data.KindDecimal:
 		return fmt.Sprintf("TRY_CAST(replace(%s, ',', '.') AS DECIMAL(18,2))", raw),
 			fmt.Sprintf("regexp_full_match(%s, '\\d{1,15}([.,]\\d{1,2})?')", raw)
 	case data.KindBool:
-		return fmt.Sprintf("CASE WHEN %[1]s IN ('ja','j','x','1','true','sand','yes','y') THEN true WHEN %[1]s IN ('nej','n','0','false','falsk','no') THEN false END", code),
+		return fmt.Sprintf("CASE WHEN %[1]s IN %[2]s THEN true WHEN %[1]s IN %[3]s THEN false END", code, yesNoList(true), yesNoList(false)),
 			v + " IS NOT NULL"
 	case data.KindScore:
 		return fmt.Sprintf("CASE WHEN %[1]s = 'ved ikke' THEN NULL ELSE TRY_CAST(%[2]s AS INTEGER) END", code, raw),
