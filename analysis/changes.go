@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -128,14 +126,7 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 		if change.Closed > change.Opened {
 			f.Severity = Warning
 		}
-		q := url.Values{}
-		q.Set("year", strconv.Itoa(k.Year))
-		q.Set("target_group", k.TargetGroup)
-		q.Set("kind", KindCapacityChange)
-		if k.Area != data.RegionCode {
-			q.Set("municipality", strconv.Itoa(k.Area))
-		}
-		f.URL = "/?" + q.Encode()
+		f.URL = Filter{Year: k.Year, TargetGroup: k.TargetGroup, Kind: KindCapacityChange, Municipality: k.Area}.URL()
 		f.Sentence = changeSentence(f, lang)
 		out = append(out, f)
 	}
@@ -160,10 +151,7 @@ func changeSentence(f Finding, lang string) string {
 			cat = w[1]
 		}
 	}
-	subj := fmt.Sprintf(p.changeSubject, groupName(f.TargetGroup, lang), cat)
-	if m, ok := data.MunicipalityByCode(f.Area); ok && f.Area != data.RegionCode {
-		subj = fmt.Sprintf(p.areaIn, subj, m.Name)
-	}
+	subj := inArea(fmt.Sprintf(p.changeSubject, groupName(f.TargetGroup, lang), cat), f.Area, lang)
 	var what string
 	switch {
 	case c.Opened > 0 && c.Closed > 0:
@@ -195,13 +183,9 @@ func changeSentence(f Finding, lang string) string {
 		} else if rest > 1 {
 			names = append(names, fmt.Sprintf(p.otherOffers, rest))
 		}
-		and := " og "
-		if lang == "en" {
-			and = " and "
-		}
 		list := names[0]
 		if len(names) > 1 {
-			list = strings.Join(names[:len(names)-1], ", ") + and + names[len(names)-1]
+			list = strings.Join(names[:len(names)-1], ", ") + p.and + names[len(names)-1]
 		}
 		s += fmt.Sprintf(p.changeOffers, list)
 	}

@@ -1,6 +1,13 @@
 package analysis
 
-import "github.com/kapacitet/kapacitet/data"
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
 
 // AllAreas, as Filter.Municipality, selects the findings of the region and of every municipality.
 const AllAreas = -1
@@ -48,4 +55,42 @@ func (x Filter) Select(fs []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// URL is the overview page filtered as x: the view that shows a finding's numbers.
+func (x Filter) URL() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"target_group": x.TargetGroup, "place_type": x.PlaceType, "kind": x.Kind,
+		"severity": x.Severity, "offer": x.Offer} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if x.Year != 0 {
+		q.Set("year", strconv.Itoa(x.Year))
+	}
+	switch x.Municipality {
+	case 0, data.RegionCode:
+	case AllAreas:
+		q.Set("municipality", "all")
+	default:
+		q.Set("municipality", strconv.Itoa(x.Municipality))
+	}
+	return "/?" + q.Encode()
+}
+
+// ParseArea reads a municipality filter: a code or name of one of the region's municipalities, or "all" for
+// the region and every municipality (AllAreas). The error is in Danish and English.
+func ParseArea(text string) (int, error) {
+	if t := strings.TrimSpace(text); strings.EqualFold(t, "all") || strings.EqualFold(t, "alle") {
+		return AllAreas, nil
+	}
+	code, ok, _ := data.MunicipalityVocabulary().Match(text)
+	if ok {
+		n, _ := strconv.Atoi(code)
+		if m, found := data.MunicipalityByCode(n); found && m.RegionCode == data.RegionCode {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("ukendt kommune i regionen %q (unknown municipality of the region)", text)
 }

@@ -3,9 +3,8 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"net/url"
+	"slices"
 	"sort"
-	"strconv"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -151,6 +150,11 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			}
 		}
 	}
+	yearList := make([]int, 0, len(demandYears))
+	for y := range demandYears {
+		yearList = append(yearList, y)
+	}
+	sort.Ints(yearList)
 	var out []Finding
 	for k := range keys {
 		s, d := supply[k], demand[k]
@@ -161,13 +165,13 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		f := Finding{
 			ID: fmt.Sprintf("gap-%d-%d-%s-%s", k.Year, k.Area, k.TargetGroup, k.PlaceType), Kind: KindGap,
 			Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
-			Supply: s, Demand: d, Gap: d - s, URL: findingURL(k),
+			Supply: s, Demand: d, Gap: d - s, URL: Filter{Year: k.Year, TargetGroup: k.TargetGroup, PlaceType: k.PlaceType, Municipality: k.Area}.URL(),
 		}
 		if d > 0 {
 			share := float64(d-s) / float64(d)
 			f.GapShare = &share
 		}
-		f.Trend = trend(demand, demandYears, k, s, cfg)
+		f.Trend = trend(demand, yearList, k, s, cfg)
 		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
 		}
@@ -228,30 +232,13 @@ func SortFindings(fs []Finding) {
 	})
 }
 
-func findingURL(k Key) string {
-	q := url.Values{}
-	q.Set("year", strconv.Itoa(k.Year))
-	q.Set("target_group", k.TargetGroup)
-	q.Set("place_type", k.PlaceType)
-	if k.Area != data.RegionCode {
-		q.Set("municipality", strconv.Itoa(k.Area))
-	}
-	return "/?" + q.Encode()
-}
-
 // trend computes demand's change since the first year with demand data and since the year before, and a
 // least-squares forecast when enough years exist. Growing is decided exactly (integer arithmetic).
-func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, cfg Config) *Trend {
-	var years []int
-	for y := range demandYears {
-		if y <= k.Year {
-			years = append(years, y)
-		}
-	}
+func trend(demand map[Key]int64, allYears []int, k Key, supply int64, cfg Config) *Trend {
+	years := allYears[:sort.SearchInts(allYears, k.Year+1)] // the years with demand data up to the finding's
 	if len(years) == 0 {
 		return nil
 	}
-	sort.Ints(years)
 	at := func(y int) int64 { kk := k; kk.Year = y; return demand[kk] }
 	t := &Trend{FirstYear: years[0], FirstDemand: at(years[0]), Years: len(years)}
 	now := at(k.Year)
@@ -259,7 +246,7 @@ func trend(demand map[Key]int64, demandYears map[int]bool, k Key, supply int64, 
 		c := float64(now-t.FirstDemand) / float64(t.FirstDemand)
 		t.ChangeSince = &c
 	}
-	if demandYears[k.Year-1] {
+	if _, found := slices.BinarySearch(years, k.Year-1); found {
 		p := at(k.Year - 1)
 		t.PrevDemand = &p
 		if p > 0 {

@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -49,7 +47,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 		occ := int64(o.Occupied) // hundredths of a place
 		pct := func(num, den int64) string { return PctWhole(num, den, lang) }
 		base := Finding{Year: o.Year, TargetGroup: o.TargetGroup, Area: o.Location, PlaceType: data.PlaceTypeAll.Code,
-			Supply: o.Places, URL: offerURL(o),
+			Supply: o.Places, URL: Filter{Year: o.Year, Offer: o.OfferID}.URL(),
 			Offer: &OfferRef{ID: o.OfferID, Name: o.Name, Occupancy: float64(occ) / 100 / float64(o.Places),
 				Budgeted: float64(o.Budgeted) / 10000}}
 		// occupancy > limit%  ⇔  occupied/places·100 > limit  ⇔  occ·100 > limit·places·100
@@ -95,11 +93,4 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 	}
 	SortFindings(out)
 	return out
-}
-
-func offerURL(o OfferYear) string {
-	q := url.Values{}
-	q.Set("year", strconv.Itoa(o.Year))
-	q.Set("offer", o.OfferID)
-	return "/?" + q.Encode()
 }

@@ -18,7 +18,7 @@ type phrases struct {
 	growing, forecastPoint                                         string
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
 	changeSubject, change, opened, closed, openedClosed            string
-	changeOffers, otherOffer, otherOffers                          string
+	changeOffers, otherOffer, otherOffers, and                     string
 }
 
 var da = phrases{
@@ -51,6 +51,7 @@ var da = phrases{
 	changeOffers:    ", herunder %s",
 	otherOffer:      "1 andet tilbud",
 	otherOffers:     "%d andre tilbud",
+	and:             " og ",
 }
 
 var en = phrases{
@@ -83,6 +84,7 @@ var en = phrases{
 	changeOffers:    ", including %s",
 	otherOffer:      "1 other offer",
 	otherOffers:     "%d other offers",
+	and:             " and ",
 }
 
 func phrasesFor(lang string) phrases {
@@ -101,9 +103,13 @@ func groupName(code, lang string) string {
 
 // subject names a finding's target group, and its municipality when it is not about the whole region.
 func subject(f Finding, lang string) string {
-	name := groupName(f.TargetGroup, lang)
-	if m, ok := data.MunicipalityByCode(f.Area); ok && f.Area != data.RegionCode {
-		name = fmt.Sprintf(phrasesFor(lang).areaIn, name, m.Name)
+	return inArea(groupName(f.TargetGroup, lang), f.Area, lang)
+}
+
+// inArea adds "i <kommune>" to name when area is a municipality, not the region.
+func inArea(name string, area int, lang string) string {
+	if m, ok := data.MunicipalityByCode(area); ok && area != data.RegionCode {
+		return fmt.Sprintf(phrasesFor(lang).areaIn, name, m.Name)
 	}
 	return name
 }
@@ -124,11 +130,8 @@ func placeTypeName(code string, n int64, lang string) string {
 			return one[0]
 		}
 	}
-	if c, ok := data.CodeByCode(data.PlaceTypes, code); ok {
+	if c, ok := data.PlaceTypeByCode(code); ok {
 		return c.Name(lang)
-	}
-	if code == data.PlaceTypeAll.Code {
-		return data.PlaceTypeAll.Name(lang)
 	}
 	return code
 }
@@ -204,10 +207,6 @@ func growingSentence(f Finding, lang string) string {
 		points = append(points, fmt.Sprintf(p.forecastPoint, FormatInt(int64(math.Round(pt.Value)), lang),
 			FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))
 	}
-	and := " og "
-	if lang == "en" {
-		and = " and "
-	}
 	return fmt.Sprintf(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
-		strings.Join(points, and), FormatInt(f.Supply, lang), f.Year)
+		strings.Join(points, p.and), FormatInt(f.Supply, lang), f.Year)
 }

@@ -54,22 +54,12 @@ func run(nrows int, check bool) error {
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "capacity.csv")
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	if err := scale.CapacityLines(f, nrows); err != nil {
-		return err
-	}
-	f.Close()
-	content, err := os.ReadFile(file)
-	if err != nil {
+	content, lim := scale.Capacity(nrows)
+	if err := os.WriteFile(file, content, 0o600); err != nil {
 		return err
 	}
 	ctx := context.Background()
 	capacity, _ := data.DatasetByName("capacity")
-	lim := data.DefaultLimits()
-	lim.MinYear, lim.MaxYear = scale.FirstYear, 2100
 	n := 0
 	fresh := func() *queries.Store {
 		n++
@@ -141,9 +131,11 @@ func run(nrows int, check bool) error {
 	var nFindings int
 	fr := testing.Benchmark(func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			fs, err := dashboards.Findings(ctx, demo.Reader, queries.View{}, cfg, "da")
-			fail("findings", err)
-			nFindings = len(fs)
+			fail("findings", demo.Read(ctx, func(rd *queries.Reader) error { // as the pages and gaps do
+				fs, err := dashboards.Findings(ctx, rd, queries.View{}, cfg, "da")
+				nFindings = len(fs)
+				return err
+			}))
 		}
 	})
 	findings := result{name: "findings of the demo (read series + analysis)", rows: nFindings, perOp: time.Duration(fr.NsPerOp()), ratio: "-"}

@@ -2,9 +2,6 @@ package dashboards
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
@@ -77,18 +74,23 @@ func AnalysisInput(ctx context.Context, st *queries.Reader, v queries.View) (ana
 	return in, nil
 }
 
-// ParseArea reads a municipality filter: a code or name of one of the region's municipalities, or "all" for
-// the region and every municipality (analysis.AllAreas). The error is in Danish and English.
-func ParseArea(text string) (int, error) {
-	if strings.EqualFold(strings.TrimSpace(text), "all") || strings.EqualFold(strings.TrimSpace(text), "alle") {
-		return analysis.AllAreas, nil
+// FindingList is the findings a filter selects, as the API and `gaps --format json` give them; Demo and Note
+// say when demo data is among what the reader sees.
+type FindingList struct {
+	Items []analysis.Finding `json:"items"`
+	Demo  bool               `json:"demo,omitempty"`
+	Note  string             `json:"note,omitempty"`
+}
+
+// SelectFindings runs the analysis on what the reader may see and keeps the findings x selects.
+func SelectFindings(ctx context.Context, st *queries.Reader, v queries.View, x analysis.Filter, cfg analysis.Config, lang string) (FindingList, error) {
+	all, err := Findings(ctx, st, v, cfg, lang)
+	if err != nil {
+		return FindingList{}, err
 	}
-	code, ok, _ := data.MunicipalityVocabulary().Match(text)
-	if ok {
-		n, _ := strconv.Atoi(code)
-		if m, found := data.MunicipalityByCode(n); found && m.RegionCode == data.RegionCode {
-			return n, nil
-		}
+	list := FindingList{Items: x.Select(all)}
+	if list.Demo, err = st.ShowsDemo(ctx, v); list.Demo {
+		list.Note = data.DemoLabel(lang)
 	}
-	return 0, fmt.Errorf("ukendt kommune i regionen %q (unknown municipality of the region)", text)
+	return list, err
 }

@@ -17,34 +17,23 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// request holds the common query parameters of pages and API, validated.
+// request holds the common query parameters of pages and API, validated: the selection of findings (Year 0:
+// the latest on pages, every year in the API), the language and the view.
 type request struct {
-	Lang        string
-	Year        int // 0: the latest
-	TargetGroup string
-	PlaceType   string
-	Kind        string
-	Severity    string
-	Offer       string
-	Area        int // municipality code; 0 the region; analysis.AllAreas every area
-	View        queries.View
-}
-
-// filter is the request's selection of findings.
-func (r request) filter() analysis.Filter {
-	return analysis.Filter{Year: r.Year, TargetGroup: r.TargetGroup, PlaceType: r.PlaceType, Kind: r.Kind,
-		Severity: r.Severity, Offer: r.Offer, Municipality: r.Area}
+	analysis.Filter
+	Lang string
+	View queries.View
 }
 
 // parseRequest reads and validates the shared query parameters. Drafts are not served over HTTP until
 // analyst access exists.
 func parseRequest(c *echo.Context) (request, error) {
-	r := request{Lang: lang(c.QueryParam("lang")), TargetGroup: c.QueryParam("target_group"),
+	r := request{Lang: lang(c.QueryParam("lang")), Filter: analysis.Filter{TargetGroup: c.QueryParam("target_group"),
 		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Severity: c.QueryParam("severity"),
-		Offer: c.QueryParam("offer")}
+		Offer: c.QueryParam("offer")}}
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
-		if err != nil || n < 1990 || n > 2100 {
+		if err != nil || !data.PlausibleYear(n) {
 			return r, badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", y)}
 		}
 		r.Year = n
@@ -55,7 +44,7 @@ func parseRequest(c *echo.Context) (request, error) {
 		}
 	}
 	if r.PlaceType != "" {
-		if _, ok := data.CodeByCode(data.PlaceTypes, r.PlaceType); !ok {
+		if _, ok := data.PlaceTypeByCode(r.PlaceType); !ok {
 			return r, badRequest{fmt.Sprintf("Ukendt pladstype %q: brug dag, doegn eller alle. (Unknown place type.)", r.PlaceType)}
 		}
 	}
@@ -66,11 +55,11 @@ func parseRequest(c *echo.Context) (request, error) {
 		return r, badRequest{fmt.Sprintf("Ukendt alvorlighed %q. (Unknown severity.)", r.Severity)}
 	}
 	if m := c.QueryParam("municipality"); m != "" {
-		area, err := ParseArea(m)
+		area, err := analysis.ParseArea(m)
 		if err != nil {
 			return r, badRequest{err.Error()}
 		}
-		r.Area = area
+		r.Municipality = area
 	}
 	if d := c.QueryParam("draft"); d == "true" || d == "1" {
 		return r, echo.NewHTTPError(http.StatusForbidden, "Kladder kræver analytikeradgang. (Drafts need analyst access.)")
@@ -172,10 +161,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
 		return p, err
 	}
-	p.DemoLabel = data.DemoLabelDA
-	if r.Lang == "en" {
-		p.DemoLabel = data.DemoLabelEN
-	}
+	p.DemoLabel = data.DemoLabel(r.Lang)
 	places, err := rd.PlacesByLocation(ctx, r.View, r.Year)
 	if err != nil {
 		return p, err
@@ -186,7 +172,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		return p, err
 	}
 	for _, f := range findings {
-		if !r.filter().Match(f) {
+		if !r.Match(f) {
 			continue
 		}
 		v := findingView{Finding: f, SeverityLabel: p.T["sev_"+f.Severity]}
@@ -201,7 +187,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 			p.Findings = append(p.Findings, v)
 		}
 	}
-	p.Filtered = r.TargetGroup != "" || r.PlaceType != "" || r.Kind != "" || r.Severity != "" || r.Offer != "" || r.Area != 0
+	p.Filtered = r.Filter != analysis.Filter{Year: r.Year}
 	batches, err := rd.Batches(ctx)
 	if err != nil {
 		return p, err
@@ -293,26 +279,15 @@ func (s *Server) apiFindings(c *echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	out := map[string]any{}
+	var list FindingList
 	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
-		findings, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
-		if err != nil {
-			return err
-		}
-		out["items"] = r.filter().Select(findings)
-		demo, err := rd.ShowsDemo(ctx, r.View)
-		if demo {
-			out["demo"], out["note"] = true, data.DemoLabelDA
-			if r.Lang == "en" {
-				out["note"] = data.DemoLabelEN
-			}
-		}
+		list, err = SelectFindings(ctx, rd, r.View, r.Filter, s.Analysis, r.Lang)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, list)
 }
 
 func (s *Server) ready(c *echo.Context) error {

@@ -56,23 +56,11 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // demoCSV reads a demo file as header-keyed maps, independently of the program's readers.
 func demoCSV(t *testing.T, dataset string) ([]string, []map[string]string) {
 	t.Helper()
-	b, _, err := data.DemoFile(dataset)
+	header, rows, err := data.DemoRows(dataset)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		rows = append(rows, m)
-	}
-	return recs[0], rows
+	return header, rows
 }
 
 // csvOf writes rows (keyed by header names) as a CSV file with header.

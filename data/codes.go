@@ -65,10 +65,15 @@ func CodeByCode(list []Code, c string) (Code, bool) {
 			return e, true
 		}
 	}
+	return Code{}, false
+}
+
+// PlaceTypeByCode finds a place type of the analysis: dag, doegn or alle (both).
+func PlaceTypeByCode(c string) (Code, bool) {
 	if c == PlaceTypeAll.Code {
 		return PlaceTypeAll, true
 	}
-	return Code{}, false
+	return CodeByCode(PlaceTypes, c)
 }
 
 // Normalize folds a header or coded value for forgiving matching: lower case, without spaces, '_', '-' and

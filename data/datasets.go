@@ -10,7 +10,7 @@ import (
 type Kind int
 
 const (
-	KindYear            Kind = iota // a calendar year, 1990-2100
+	KindYear            Kind = iota // a calendar year (ingest's limits: config.json)
 	KindInt                         // a whole number ≥ 0
 	KindDecimal                     // an exact decimal ≥ 0 with at most two decimals (stored as hundredths)
 	KindText                        // free text
@@ -296,3 +296,7 @@ var YesNo = map[string]bool{
 
 // MaxWhole bounds the whole part of numbers (DECIMAL(18,2) holds 16 digits before the point).
 const MaxWhole = 1_000_000_000_000_000
+
+// PlausibleYear reports a year a user may ask for (a filter or `publish YEAR`): 1990 to 2100. What ingest
+// accepts is configured (Limits).
+func PlausibleYear(y int) bool { return y >= 1990 && y <= 2100 }

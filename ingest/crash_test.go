@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -51,11 +50,8 @@ func crashChild(db, file string) int {
 // bigCapacity returns n valid aggregate capacity lines (see scale.CapacityLines) and the limits that admit
 // their years.
 func bigCapacity(n int) ([]byte, *data.Limits) {
-	var b bytes.Buffer
-	scale.CapacityLines(&b, n)
-	lim := data.DefaultLimits()
-	lim.MinYear, lim.MaxYear = scale.FirstYear, 2100
-	return b.Bytes(), &lim
+	b, lim := scale.Capacity(n)
+	return b, &lim
 }
 
 // An ingest killed with SIGKILL after half of its rows are staged leaves the database and <db>.files/

@@ -47,7 +47,7 @@ func runGaps(e *env, args []string) error {
 	}
 	area := 0
 	if *municipality != "" {
-		if area, err = dashboards.ParseArea(*municipality); err != nil {
+		if area, err = analysis.ParseArea(*municipality); err != nil {
 			return usagef("--municipality: %v", err)
 		}
 	}
@@ -61,8 +61,7 @@ func runGaps(e *env, args []string) error {
 	}
 	defer st.Close()
 	v := queries.View{Draft: *draft}
-	var all []analysis.Finding
-	var demo bool
+	var list dashboards.FindingList
 	err = st.Read(e.ctx, func(rd *queries.Reader) error {
 		if *year == 0 {
 			years, err := rd.Years(e.ctx, v)
@@ -74,30 +73,20 @@ func runGaps(e *env, args []string) error {
 			}
 			*year = queries.LatestYear(years)
 		}
-		if all, err = dashboards.Findings(e.ctx, rd, v, cfg, *lang); err != nil {
-			return err
-		}
-		demo, err = rd.ShowsDemo(e.ctx, v)
+		x := analysis.Filter{Year: *year, TargetGroup: *group, PlaceType: *placeType, Severity: *severity, Kind: *kind,
+			Municipality: area}
+		list, err = dashboards.SelectFindings(e.ctx, rd, v, x, cfg, *lang)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	items := analysis.Filter{Year: *year, TargetGroup: *group, PlaceType: *placeType, Severity: *severity, Kind: *kind,
-		Municipality: area}.Select(all)
-	label := data.DemoLabelDA
-	if *lang == "en" {
-		label = data.DemoLabelEN
-	}
+	items, demo, label := list.Items, list.Demo, list.Note
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		out := map[string]any{"items": items}
-		if demo {
-			out["demo"], out["note"] = true, label
-		}
-		return enc.Encode(out)
+		return enc.Encode(list)
 	case "csv":
 		if demo {
 			fmt.Fprintln(e.stderr, "kapacitet: "+label) // a comment line would break CSV readers

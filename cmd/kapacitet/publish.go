@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/kapacitet/kapacitet/data"
 )
 
 func init() {
@@ -19,7 +21,7 @@ func runPublish(e *env, args []string) error {
 		return usagef("publish needs one YEAR")
 	}
 	year, err := strconv.Atoi(pos[0])
-	if err != nil || year < 1990 || year > 2100 {
+	if err != nil || !data.PlausibleYear(year) {
 		return usagef("invalid year %q", pos[0])
 	}
 	st, err := f.open(e)

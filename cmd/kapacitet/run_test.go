@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -286,22 +285,9 @@ func TestConfiguredYearRange(t *testing.T) {
 // Per-municipality findings: supply is the places located in the municipality, demand its own placed and
 // waiting citizens, summed here from the demo's CSV files; the severity follows PRODUCT.md's rule.
 func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
-	sum := func(file string, match func(map[string]string) bool, value func(map[string]string) int64) map[string]int64 {
-		f, err := os.Open(filepath.Join("..", "..", "data", "demo", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		recs, err := csv.NewReader(f).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+	sum := func(dataset string, match func(map[string]string) bool, value func(map[string]string) int64) map[string]int64 {
 		out := map[string]int64{}
-		for _, rec := range recs[1:] {
-			row := map[string]string{}
-			for i, h := range recs[0] {
-				row[h] = rec[i]
-			}
+		for _, row := range demoRows(t, dataset) {
 			if match(row) {
 				out[row["area"]] += value(row)
 			}
@@ -313,8 +299,8 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 		r["area"] = r[area]
 		return r["year"] == "2023" && r["target_group"] == "autisme-boern" && r["place_type"] == "doegn"
 	}
-	supply := sum("capacity.csv", func(r map[string]string) bool { return pick(r, "location") }, func(r map[string]string) int64 { return num(r["places"]) })
-	demand := sum("demand.csv", func(r map[string]string) bool { return pick(r, "municipality") },
+	supply := sum("capacity", func(r map[string]string) bool { return pick(r, "location") }, func(r map[string]string) int64 { return num(r["places"]) })
+	demand := sum("demand", func(r map[string]string) bool { return pick(r, "municipality") },
 		func(r map[string]string) int64 { return num(r["placed"]) + num(r["waiting"]) })
 	fs := gaps(t, "--year", "2023", "--municipality", "all", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap")
 	if len(fs) != 12 {
@@ -350,34 +336,22 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 // Capacity changes on the demo: each region-level 2023 finding's places the year before, now, opened and
 // closed, recomputed here line by line from capacity.csv.
 func TestDemoCapacityChanges(t *testing.T) {
-	b, _, err := data.DemoFile("capacity")
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
 	type cell struct{ prev, now, opened, closed int64 }
 	lines := map[int]map[string]int64{2022: {}, 2023: {}}
 	category := map[string]string{}
-	for _, r := range recs[1:] {
-		y, _ := strconv.Atoi(r[col["year"]])
+	for _, r := range demoRows(t, "capacity") {
+		y, _ := strconv.Atoi(r["year"])
 		if lines[y] == nil {
 			continue
 		}
-		cat := r[col["ownership"]]
-		if cat == "regional" || cat == "kommunal" && r[col["agreement"]] == "true" {
+		cat := r["ownership"]
+		if cat == "regional" || cat == "kommunal" && r["agreement"] == "true" {
 			cat = "socialaftale"
 		}
-		key := strings.Join([]string{r[col["offer_id"]], r[col["location"]], r[col["ownership"]], r[col["agreement"]], r[col["place_type"]], r[col["target_group"]]}, "|")
-		n, _ := strconv.ParseInt(r[col["places"]], 10, 64)
+		key := strings.Join([]string{r["offer_id"], r["location"], r["ownership"], r["agreement"], r["place_type"], r["target_group"]}, "|")
+		n, _ := strconv.ParseInt(r["places"], 10, 64)
 		lines[y][key] += n
-		category[key] = r[col["target_group"]] + "-" + cat
+		category[key] = r["target_group"] + "-" + cat
 	}
 	want := map[string]*cell{}
 	for key, c := range category {
@@ -412,4 +386,14 @@ func TestDemoCapacityChanges(t *testing.T) {
 	if n == 0 || len(fs) != n {
 		t.Errorf("%d findings, %d changed cells", len(fs), n)
 	}
+}
+
+// demoRows reads a demo CSV file as rows by column name.
+func demoRows(t *testing.T, dataset string) []map[string]string {
+	t.Helper()
+	_, rows, err := data.DemoRows(dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

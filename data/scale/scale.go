@@ -4,6 +4,7 @@ package scale
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -271,6 +272,16 @@ func CapacityLines(w io.Writer, n int) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// Capacity returns n capacity lines (CapacityLines) as a file, and the ingest limits that admit their years
+// (from FirstYear: a million lines span many years).
+func Capacity(n int) ([]byte, data.Limits) {
+	var b bytes.Buffer
+	CapacityLines(&b, n) // a bytes.Buffer does not fail
+	lim := data.DefaultLimits()
+	lim.MinYear, lim.MaxYear = FirstYear, 2100
+	return b.Bytes(), lim
 }
 
 // FirstYear is the first year of CapacityLines.

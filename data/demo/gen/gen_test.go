@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/kapacitet/kapacitet/data"
 )
 
 // The committed demo files are exactly what the generator writes.
@@ -33,24 +34,11 @@ func TestCommittedFilesAreGenerated(t *testing.T) {
 
 func readDemo(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", name+".csv"))
+	_, rows, err := data.DemoRows(name) // the committed files (TestCommittedFilesAreGenerated)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
+	return rows
 }
 
 func atoi(t *testing.T, s string) int {
