@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,3 +95,25 @@ func ParseArea(text string) (int, error) {
 	}
 	return 0, fmt.Errorf("ukendt kommune i regionen %q (unknown municipality of the region)", text)
 }
+
+// Validate checks the filter's values against the catalogues; the error names the value, in Danish and
+// English. The pages, the API and `gaps` share it.
+func (x Filter) Validate() error {
+	switch {
+	case x.Year != 0 && !data.PlausibleYear(x.Year):
+		return fmt.Errorf("ugyldigt år %d (invalid year)", x.Year)
+	case x.TargetGroup != "" && !isTargetGroup(x.TargetGroup):
+		return fmt.Errorf("ukendt målgruppe %q (unknown target group)", x.TargetGroup)
+	case x.PlaceType != "" && !isPlaceType(x.PlaceType):
+		return fmt.Errorf("ukendt pladstype %q: brug dag, doegn eller alle (unknown place type)", x.PlaceType)
+	case x.Kind != "" && !slices.Contains(Kinds, x.Kind):
+		return fmt.Errorf("ukendt slags fund %q (unknown kind)", x.Kind)
+	case x.Severity != "" && !slices.Contains(Severities, x.Severity):
+		return fmt.Errorf("ukendt alvorlighed %q (unknown severity)", x.Severity)
+	}
+	return nil
+}
+
+func isTargetGroup(c string) bool { _, ok := data.TargetGroupByCode(c); return ok }
+
+func isPlaceType(c string) bool { _, ok := data.PlaceTypeByCode(c); return ok }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -33,31 +32,18 @@ func parseRequest(c *echo.Context) (request, error) {
 		Offer: c.QueryParam("offer")}}
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
-		if err != nil || !data.PlausibleYear(n) {
+		if err != nil {
 			return r, badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", y)}
 		}
 		r.Year = n
 	}
-	if r.TargetGroup != "" {
-		if _, ok := data.TargetGroupByCode(r.TargetGroup); !ok {
-			return r, badRequest{fmt.Sprintf("Ukendt målgruppe %q. (Unknown target group.)", r.TargetGroup)}
-		}
-	}
-	if r.PlaceType != "" {
-		if _, ok := data.PlaceTypeByCode(r.PlaceType); !ok {
-			return r, badRequest{fmt.Sprintf("Ukendt pladstype %q: brug dag, doegn eller alle. (Unknown place type.)", r.PlaceType)}
-		}
-	}
-	if r.Kind != "" && !slices.Contains(analysis.Kinds, r.Kind) {
-		return r, badRequest{fmt.Sprintf("Ukendt slags fund %q. (Unknown kind.)", r.Kind)}
-	}
-	if r.Severity != "" && !slices.Contains(analysis.Severities, r.Severity) {
-		return r, badRequest{fmt.Sprintf("Ukendt alvorlighed %q. (Unknown severity.)", r.Severity)}
+	if err := r.Validate(); err != nil {
+		return r, invalid(err)
 	}
 	if m := c.QueryParam("municipality"); m != "" {
 		area, err := analysis.ParseArea(m)
 		if err != nil {
-			return r, badRequest{err.Error()}
+			return r, invalid(err)
 		}
 		r.Municipality = area
 	}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
@@ -103,6 +105,13 @@ type apiError struct {
 type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
+
+// invalid is a badRequest saying err (a validation error in lower case) as a sentence.
+func invalid(err error) badRequest {
+	msg := err.Error()
+	r, size := utf8.DecodeRuneInString(msg)
+	return badRequest{string(unicode.ToUpper(r)) + msg[size:] + "."}
+}
 
 // handleError maps every error to a status in one place: JSON under /api/, a plain page elsewhere. Internal
 // errors are logged and never shown.

@@ -4,11 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/dashboards"
-	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -40,16 +40,16 @@ func runGaps(e *env, args []string) error {
 	if *lang != "da" && *lang != "en" {
 		return usagef("--lang must be da or en")
 	}
-	if *group != "" {
-		if _, ok := data.TargetGroupByCode(*group); !ok {
-			return usagef("unknown target group %q", *group)
-		}
-	}
 	area := 0
 	if *municipality != "" {
 		if area, err = analysis.ParseArea(*municipality); err != nil {
 			return usagef("--municipality: %v", err)
 		}
+	}
+	x := analysis.Filter{Year: *year, TargetGroup: *group, PlaceType: *placeType, Severity: *severity, Kind: *kind,
+		Municipality: area}
+	if err := x.Validate(); err != nil {
+		return usagef("%v", err)
 	}
 	cfg, err := f.analysisConfig()
 	if err != nil {
@@ -63,18 +63,18 @@ func runGaps(e *env, args []string) error {
 	v := queries.View{Draft: *draft}
 	var list dashboards.FindingList
 	err = st.Read(e.ctx, func(rd *queries.Reader) error {
-		if *year == 0 {
-			years, err := rd.Years(e.ctx, v)
-			if err != nil {
-				return err
-			}
-			if len(years) == 0 {
-				return fmt.Errorf("no data: load and publish data first (or use --draft)")
-			}
-			*year = queries.LatestYear(years)
+		years, err := rd.Years(e.ctx, v)
+		if err != nil {
+			return err
 		}
-		x := analysis.Filter{Year: *year, TargetGroup: *group, PlaceType: *placeType, Severity: *severity, Kind: *kind,
-			Municipality: area}
+		if len(years) == 0 {
+			return fmt.Errorf("no data: load and publish data first (or use --draft)")
+		}
+		if x.Year == 0 {
+			x.Year = queries.LatestYear(years)
+		} else if !slices.ContainsFunc(years, func(y queries.YearData) bool { return y.Year == x.Year }) {
+			return fmt.Errorf("no data for %d", x.Year)
+		}
 		list, err = dashboards.SelectFindings(e.ctx, rd, v, x, cfg, *lang)
 		return err
 	})

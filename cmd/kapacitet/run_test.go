@@ -331,6 +331,21 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 	if _, errOut, code := cli(t, "gaps", "--db", demoDB, "--municipality", "Odense"); code != 2 || !strings.Contains(errOut, "unknown municipality") {
 		t.Errorf("a municipality outside the region: exit %d %s", code, errOut)
 	}
+	// every filter is checked as the API checks it: a value outside the catalogues is a usage error; a
+	// plausible year without data is a failure that says so
+	for _, tc := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"--place-type", "xx"}, 2, "unknown place type"}, {[]string{"--kind", "nope"}, 2, "unknown kind"},
+		{[]string{"--severity", "typo"}, 2, "unknown severity"}, {[]string{"--target-group", "x"}, 2, "unknown target group"},
+		{[]string{"--year", "1850"}, 2, "invalid year"}, {[]string{"--year", "2030"}, 1, "no data for 2030"},
+	} {
+		if _, errOut, code := cli(t, append([]string{"gaps", "--db", demoDB}, tc.args...)...); code != tc.code || !strings.Contains(errOut, tc.says) {
+			t.Errorf("gaps %v: exit %d %s", tc.args, code, errOut)
+		}
+	}
 }
 
 // Capacity changes on the demo: each region-level 2023 finding's places the year before, now, opened and
