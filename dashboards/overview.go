@@ -167,8 +167,9 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 			if f.PlaceType != data.PlaceTypeAll.Code || r.PlaceType == data.PlaceTypeAll.Code {
 				p.Balance = append(p.Balance, v)
 			}
-		case f.PlaceType == data.PlaceTypeAll.Code && f.Offer == nil && r.PlaceType == "":
-			// the sum of day and residential places is shown when asked for (place_type=alle)
+		case (f.Kind == analysis.KindGap || f.Kind == analysis.KindGrowing) && f.PlaceType == data.PlaceTypeAll.Code && r.PlaceType == "":
+			// a gap of day and residential places together is shown when asked for (place_type=alle); other
+			// kinds (capacity changes) exist only at that level
 		default:
 			p.Findings = append(p.Findings, v)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -391,6 +392,17 @@ func TestHTTPBehaviour(t *testing.T) {
 	}
 	if res, _ := get(t, srv.URL+"/api/v1/findings?municipality=461"); res.StatusCode != 400 {
 		t.Errorf("Odense: %d", res.StatusCode)
+	}
+	// a capacity change's own link shows it on the overview
+	_, body = get(t, srv.URL+"/api/v1/findings?year=2023&kind=capacity_change")
+	var changes struct{ Items []analysis.Finding }
+	json.Unmarshal([]byte(body), &changes)
+	if len(changes.Items) == 0 {
+		t.Fatal("no capacity changes in 2023")
+	}
+	c := changes.Items[0]
+	if _, page := get(t, srv.URL+c.URL); !strings.Contains(page, html.EscapeString(c.Sentence)) {
+		t.Errorf("%s does not show %q", c.URL, c.Sentence)
 	}
 	_, body = get(t, srv.URL+"/api/v1/nosuch")
 	var e struct {
