@@ -377,3 +377,45 @@ func TestCapacityChanges(t *testing.T) {
 		t.Errorf("closed: %+v", f)
 	}
 }
+
+// A number rounded for a sentence never contradicts the exact comparison behind the finding, and counts
+// agree with their nouns. Expected sentences written by hand.
+func TestSentencesReadAsTheirComparison(t *testing.T) {
+	// 8,96 of 10 places is 89,6 %: "90 %" would not read as more than 5 points below 95 %
+	occ := Occupancy([]OfferYear{
+		{Year: 2023, OfferID: "A", Name: "Tilbud A", Location: 851, Places: 10, Occupied: 896, HasOccupied: true, Budgeted: 9500, Enhanced: true},
+		{Year: 2023, OfferID: "C", Name: "Tilbud C", Location: 851, Places: 1, Occupied: 110, HasOccupied: true},
+	}, DefaultConfig(), "da")
+	for id, want := range map[string]string{
+		"at_risk-2023-A":        "Tilbud A: belægningen var 89,6 % i 2023, mere end 5 procentpoint under den forudsatte belægning på 95 %.",
+		"over_occupancy-2023-C": "Tilbud C: belægningen var 110 % i 2023 (1,1 helårspladser på 1 plads), altså overbelægning.",
+	} {
+		if f := find(occ, id); f == nil || f.Sentence != want {
+			t.Errorf("%s:\n got %+v\nwant %s", id, f, want)
+		}
+	}
+	// demand 31, 32, 33, 34, 34: the forecast is 35,2 in 2024 and 36 in 2025; supply 35 in 2023
+	in := Input{Supply: map[Key]int64{}, Demand: map[Key]int64{}, Survey: map[SurveyKey]SurveyCount{
+		{2023, data.RegionCode, "misbrug"}: {Low: 1, Scored: 11}, {2022, data.RegionCode, "misbrug"}: {Low: 1, Scored: 1}}}
+	for i, d := range []int64{31, 32, 33, 34, 34} {
+		in.Demand[Key{2019 + i, data.RegionCode, "misbrug", "doegn"}] = d
+		in.Supply[Key{2019 + i, data.RegionCode, "misbrug", "doegn"}] = 35
+	}
+	da, en := Gaps(in, DefaultConfig(), "da"), Gaps(in, DefaultConfig(), "en")
+	want := "Borgere med misbrug: efterspørgslen efter døgnpladser ventes at nå 35,2 (± 0) i 2024 og 36 (± 0) i 2025, mere end udbuddet på 35 i 2023."
+	if f := find(da, "growing-2023-1081-misbrug-doegn"); f == nil || f.Sentence != want {
+		t.Errorf("growing:\n got %+v\nwant %s", f, want)
+	}
+	for _, c := range []struct {
+		fs       []Finding
+		id, part string
+	}{
+		{en, "gap-2023-1081-misbrug-doegn", "and 1 of 11 municipalities considers that supply meets the need only poorly."},
+		{da, "gap-2023-1081-misbrug-doegn", "og 1 af 11 kommuner vurderer, at udbuddet kun i ringe grad dækker behovet."},
+		{da, "gap-2022-1081-misbrug-doegn", "og 1 af 1 kommune vurderer, at udbuddet kun i ringe grad dækker behovet."},
+	} {
+		if f := find(c.fs, c.id); f == nil || !strings.Contains(f.Sentence, c.part) {
+			t.Errorf("%s: %+v lacks %q", c.id, f, c.part)
+		}
+	}
+}

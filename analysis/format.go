@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -41,11 +43,15 @@ func PctWhole(num, den int64, lang string) string {
 	if den <= 0 {
 		return "–"
 	}
-	p := FormatInt(RoundDiv(100*num, den), lang)
+	return percent(FormatInt(RoundDiv(100*num, den), lang), lang)
+}
+
+// percent adds the percent sign as each language writes it: "10 %", "10%".
+func percent(s, lang string) string {
 	if lang == "en" {
-		return p + "%"
+		return s + "%"
 	}
-	return p + " %"
+	return s + " %"
 }
 
 // PctOneDecimal formats num/den as a percent with one decimal for tables: "10,5 %" / "10.5%".
@@ -53,34 +59,41 @@ func PctOneDecimal(num, den int64, lang string) string {
 	if den <= 0 {
 		return "–"
 	}
-	t := RoundDiv(1000*num, den) // tenths of a percent
-	sign := ""
-	if t < 0 {
-		sign, t = "-", -t
-	}
-	dec := ","
-	if lang == "en" {
-		dec = "."
-	}
-	s := sign + FormatInt(t/10, lang) + dec + strconv.FormatInt(t%10, 10)
-	if lang == "en" {
-		return s + "%"
-	}
-	return s + " %"
+	return percent(formatDecimals(RoundDiv(1000*num, den), 1, lang), lang) // tenths of a percent
 }
 
 // FormatHundredths writes an exact decimal with one decimal ("16,9"), for full-year places.
 func FormatHundredths(h int64, lang string) string {
-	t := RoundDiv(h, 10)
+	return formatDecimals(RoundDiv(h, 10), 1, lang)
+}
+
+// formatDecimals writes n / 10^d with d decimals: formatDecimals(169, 1, "da") is "16,9".
+func formatDecimals(n int64, d int, lang string) string {
+	if d == 0 {
+		return FormatInt(n, lang)
+	}
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
 	dec := ","
 	if lang == "en" {
 		dec = "."
 	}
-	sign := ""
-	if t < 0 {
-		sign, t = "-", -t
+	p := int64(math.Pow10(d))
+	return sign + FormatInt(n/p, lang) + dec + fmt.Sprintf("%0*d", d, n%p)
+}
+
+// clear writes v with as few decimals (none, one or two) as keep it reading as ok says: a number rounded
+// for a sentence must not contradict the exact comparison behind the finding ("34" is not more than 34).
+func clear(v float64, ok func(shown float64) bool, lang string) string {
+	for d := 0; ; d++ {
+		p := math.Pow10(d)
+		n := math.Round(v * p)
+		if d == 2 || ok(n/p) {
+			return formatDecimals(int64(n), d, lang)
+		}
 	}
-	return sign + FormatInt(t/10, lang) + dec + strconv.FormatInt(t%10, 10)
 }
 
 func abs(n int64) int64 {

@@ -25,6 +25,9 @@ type OfferYear struct {
 	National    bool
 }
 
+// pctOf is occupied (hundredths of a place) of places, in percent.
+func pctOf(occupied, places int64) float64 { return float64(occupied) / float64(places) }
+
 // Occupancy returns over-occupancy, at-risk and emergency-track findings. Over-occupancy (occupancy above
 // cfg.OverOccupancyPct) is critical for secure wards and national offers and a warning elsewhere; an offer
 // under enhanced cooperation more than cfg.AtRiskPoints below its budgeted occupancy is at risk, and two
@@ -46,6 +49,12 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 		}
 		occ := int64(o.Occupied) // hundredths of a place
 		pct := func(num, den int64) string { return PctWhole(num, den, lang) }
+		// an occupancy more than the configured points below the budget, shown so that it reads so next to
+		// the budget shown as a whole percent
+		below := func(y OfferYear) string {
+			limit := float64(RoundDiv(int64(y.Budgeted), 100) - cfg.AtRiskPoints)
+			return percent(clear(pctOf(int64(y.Occupied), y.Places), func(v float64) bool { return v < limit }, lang), lang)
+		}
 		base := Finding{Year: o.Year, TargetGroup: o.TargetGroup, Area: o.Location, PlaceType: data.PlaceTypeAll.Code,
 			Supply: o.Places, URL: Filter{Year: o.Year, Offer: o.OfferID}.URL(),
 			Offer: &OfferRef{ID: o.OfferID, Name: o.Name, Occupancy: float64(occ) / 100 / float64(o.Places),
@@ -58,12 +67,9 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			if o.Secure || o.National {
 				f.Severity = Critical
 			}
-			shown := pct(occ, o.Places*100)
-			if RoundDiv(occ, o.Places) <= cfg.OverOccupancyPct { // "100 %" would not read as above 100 %
-				shown = PctOneDecimal(occ, o.Places*100, lang)
-			}
+			shown := percent(clear(pctOf(occ, o.Places), func(v float64) bool { return v > float64(cfg.OverOccupancyPct) }, lang), lang)
 			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, shown, o.Year,
-				FormatHundredths(occ, lang), FormatInt(o.Places, lang))
+				FormatHundredths(occ, lang), FormatInt(o.Places, lang), p.count(o.Places))
 			out = append(out, f)
 		}
 		// occupancy < budget − points  ⇔  occ·100 < (budget − points·100)·places   (budget in hundredths of %)
@@ -71,7 +77,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			f := base
 			f.ID = fmt.Sprintf("at_risk-%d-%s", o.Year, o.OfferID)
 			f.Kind, f.Severity = KindAtRisk, Warning
-			f.Sentence = fmt.Sprintf(p.atRisk, o.Name, pct(occ, o.Places*100), o.Year, cfg.AtRiskPoints,
+			f.Sentence = fmt.Sprintf(p.atRisk, o.Name, below(o), o.Year, cfg.AtRiskPoints,
 				pct(int64(o.Budgeted), 10000))
 			out = append(out, f)
 			if atRisk[o.OfferID] == nil {
@@ -84,7 +90,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 				e.Kind, e.Severity = KindEmergencyTrack, Critical
 				var years []string
 				for _, y := range []OfferYear{prev, o} {
-					years = append(years, fmt.Sprintf(p.emergencyYear, y.Year, pct(int64(y.Occupied), y.Places*100)))
+					years = append(years, fmt.Sprintf(p.emergencyYear, y.Year, below(y)))
 				}
 				e.Sentence = fmt.Sprintf(p.emergency, o.Name, cfg.AtRiskPoints, pct(int64(o.Budgeted), 10000), strings.Join(years, "; "))
 				out = append(out, e)

@@ -19,6 +19,7 @@ type phrases struct {
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
 	changeSubject, change, opened, closed, openedClosed            string
 	changeOffers, otherOffer, otherOffers, and                     string
+	surveyOne, surveyMany                                          string
 }
 
 var da = phrases{
@@ -29,7 +30,9 @@ var da = phrases{
 	risen:           "Efterspørgslen er steget %s siden %d",
 	fallen:          "Efterspørgslen er faldet %s siden %d",
 	unchanged:       "Efterspørgslen er uændret siden %d",
-	survey:          "%d af %d kommuner vurderer, at udbuddet kun i ringe grad dækker behovet",
+	survey:          "%d af %d %s vurderer, at udbuddet kun i ringe grad dækker behovet",
+	surveyOne:       "kommune",
+	surveyMany:      "kommuner",
 	surveyOwn:       "kommunen vurderer, at udbuddet kun i ringe grad dækker behovet",
 	areaIn:          "%s i %s",
 	join:            ", og ",
@@ -37,7 +40,7 @@ var da = phrases{
 	oneYear:         "Der er kun data for ét år, så der laves ingen prognose.",
 	growing:         "%s: efterspørgslen efter %s ventes at nå %s, mere end udbuddet på %s i %d.",
 	forecastPoint:   "%s (± %s) i %d",
-	overOccupancy:   "%s: belægningen var %s i %d (%s helårspladser på %s pladser), altså overbelægning.",
+	overOccupancy:   "%s: belægningen var %s i %d (%s helårspladser på %s %s), altså overbelægning.",
 	atRisk:          "%s: belægningen var %s i %d, mere end %d procentpoint under den forudsatte belægning på %s.",
 	emergency:       "%s: belægningen har været mere end %d procentpoint under den forudsatte belægning på %s to år i træk (%s). Tilbuddet er kandidat til nødsporet.",
 	emergencyYear:   "%d: %s",
@@ -62,7 +65,9 @@ var en = phrases{
 	risen:           "Demand has risen %s since %d",
 	fallen:          "Demand has fallen %s since %d",
 	unchanged:       "Demand is unchanged since %d",
-	survey:          "%d of %d municipalities consider that supply meets the need only poorly",
+	survey:          "%d of %d municipalities %s that supply meets the need only poorly",
+	surveyOne:       "considers",
+	surveyMany:      "consider",
 	surveyOwn:       "the municipality considers that supply meets the need only poorly",
 	areaIn:          "%s in %s",
 	join:            ", and ",
@@ -70,7 +75,7 @@ var en = phrases{
 	oneYear:         "There are data for one year only, so no forecast is made.",
 	growing:         "%s: demand for %s is expected to reach %s, more than the supply of %s in %d.",
 	forecastPoint:   "%s (± %s) in %d",
-	overOccupancy:   "%s: occupancy was %s in %d (%s full-year places in %s places): over-occupancy.",
+	overOccupancy:   "%s: occupancy was %s in %d (%s full-year places in %s %s): over-occupancy.",
 	atRisk:          "%s: occupancy was %s in %d, more than %d percentage points below the budgeted occupancy of %s.",
 	emergency:       "%s: occupancy has been more than %d percentage points below the budgeted %s two years in a row (%s). The offer is a candidate for the emergency track.",
 	emergencyYear:   "%d: %s",
@@ -181,7 +186,13 @@ func gapSentence(f Finding, lang string) string {
 	}
 	if f.Survey != nil && f.Survey.Low > 0 {
 		if f.Area == data.RegionCode {
-			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored))
+			// Danish counts the municipalities asked ("1 af 1 kommune"); English agrees the verb with those
+			// who answered ("1 of 11 municipalities considers")
+			words := p.surveyMany
+			if lang == "en" && f.Survey.Low == 1 || lang != "en" && f.Survey.Scored == 1 {
+				words = p.surveyOne
+			}
+			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored, words))
 		} else {
 			clauses = append(clauses, p.surveyOwn)
 		}
@@ -204,8 +215,9 @@ func growingSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
 	var points []string
 	for _, pt := range f.Trend.Forecast {
-		points = append(points, fmt.Sprintf(p.forecastPoint, FormatInt(int64(math.Round(pt.Value)), lang),
-			FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))
+		// a forecast above supply reads as above it ("34,2", not "34" next to a supply of 34)
+		value := clear(pt.Value, func(v float64) bool { return pt.Value <= float64(f.Supply) || v > float64(f.Supply) }, lang)
+		points = append(points, fmt.Sprintf(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))
 	}
 	return fmt.Sprintf(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
 		strings.Join(points, p.and), FormatInt(f.Supply, lang), f.Year)
