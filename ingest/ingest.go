@@ -49,11 +49,17 @@ type Result struct {
 // MaxFileSize bounds one file (100 MiB).
 const MaxFileSize = 100 << 20
 
+// TooLarge is the report on a file larger than MaxFileSize.
+func TooLarge(name string) *InvalidError {
+	return &InvalidError{File: name, Problems: []Problem{{DA: fmt.Sprintf("filen er større end %d MiB", MaxFileSize>>20),
+		EN: fmt.Sprintf("the file is larger than %d MiB", MaxFileSize>>20)}}}
+}
+
 // File validates content as dataset and, unless DryRun, loads it as one batch and keeps the original file
 // next to the database. Any invalid row loads nothing: the error is an *InvalidError listing every problem.
 func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, content []byte, opt Options) (Result, error) {
 	if len(content) > MaxFileSize {
-		return Result{}, &InvalidError{File: name, Problems: []Problem{{DA: fmt.Sprintf("filen er større end %d MiB", MaxFileSize>>20), EN: fmt.Sprintf("the file is larger than %d MiB", MaxFileSize>>20)}}}
+		return Result{}, TooLarge(name)
 	}
 	shaDone := make(chan string, 1)
 	go func() { // while the file is read

@@ -47,6 +47,11 @@ func runIngest(e *env, args []string) error {
 	contents := make([][]byte, 0, len(pos)-1)
 	for _, file := range pos[1:] {
 		b, err := readInput(file)
+		var ie *ingest.InvalidError
+		if errors.As(err, &ie) { // too large: reported like any other invalid file
+			report(e, *format, ingest.Result{File: file, Dataset: d.Name}, err)
+			return shortened(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -142,9 +147,7 @@ func readInput(file string) ([]byte, error) {
 		return nil, err
 	}
 	if fi.Size() > ingest.MaxFileSize {
-		return nil, &ingest.InvalidError{File: file, Problems: []ingest.Problem{{
-			DA: fmt.Sprintf("filen er større end %d MiB", ingest.MaxFileSize>>20),
-			EN: fmt.Sprintf("the file is larger than %d MiB", ingest.MaxFileSize>>20)}}}
+		return nil, ingest.TooLarge(file)
 	}
 	return os.ReadFile(file)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/ingest"
 )
 
 // cli runs the program in-process and returns stdout, stderr and the exit code.
@@ -411,4 +412,30 @@ func demoRows(t *testing.T, dataset string) []map[string]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// A file over the size limit is refused before it is read, with the same report as any invalid file (JSON on
+// request) and exit 3.
+func TestTooLargeFileIsReported(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.csv")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(ingest.MaxFileSize + 1); err != nil { // sparse: nothing is written
+		t.Fatal(err)
+	}
+	f.Close()
+	out, errOut, code := cli(t, "ingest", "demand", big, "--db", filepath.Join(dir, "k.duckdb"), "--format", "json")
+	var res struct {
+		File     string
+		Problems []struct {
+			EN string `json:"reason_en"`
+		}
+	}
+	if code != 3 || json.Unmarshal([]byte(out), &res) != nil || res.File != big || len(res.Problems) != 1 ||
+		!strings.Contains(res.Problems[0].EN, "larger than 100 MiB") || !strings.Contains(errOut, "1 fejl") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
 }
