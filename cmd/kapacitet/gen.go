@@ -18,7 +18,7 @@ func runGen(e *env, args []string) error {
 	kind := f.String("scale", "national", "the data set: national")
 	rows := f.Int("rows", def.Purchases, "purchase rows at most")
 	seed := f.Uint64("seed", def.Seed, "seed: the same seed writes the same files")
-	years := f.Int("years", def.Years, "years, ending with 2023")
+	years := f.Int("years", def.Years, fmt.Sprintf("years, ending with %d", def.LastYear))
 	out := f.String("o", "", "folder to write to (required)")
 	pos, err := f.parse(args)
 	if err != nil {
@@ -36,8 +36,8 @@ func runGen(e *env, args []string) error {
 	if *rows < 1 {
 		return usagef("--rows must be at least 1")
 	}
-	if *years < 1 || *years > 2023-2000+1 {
-		return usagef("--years must be 1-%d (the years end with 2023 and start in 2000 at the earliest)", 2023-2000+1)
+	if most := def.LastYear - 2000 + 1; *years < 1 || *years > most {
+		return usagef("--years must be 1-%d (the years end with %d and start in 2000 at the earliest)", most, def.LastYear)
 	}
 	o := def
 	o.Seed, o.Purchases, o.Years = *seed, *rows, *years
