@@ -53,10 +53,10 @@ fuzz:
 
 # figures and ratios against a baseline run in the same process
 bench:
-	go run ./bench -rows 1000000 -benchtime 3x
+	go run ./bench -rows 1000000 -rounds 5 -benchtime 3x
 
 bench-small:
-	go run ./bench -rows 20000 -benchtime 2x -check
+	go run ./bench -rows 20000 -rounds 1 -benchtime 2x -check
 
 # regenerate the committed demo CSV files (fixed seed)
 demo-data:

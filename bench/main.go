@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,8 +27,9 @@ import (
 
 func main() {
 	testing.Init()
-	benchtime := flag.String("benchtime", "1x", "time or count per benchmark, as go test's -benchtime (e.g. 1s, 3x)")
+	benchtime := flag.String("benchtime", "1x", "time or count of the findings benchmark, as go test's -benchtime (e.g. 1s, 3x)")
 	rows := flag.Int("rows", 1_000_000, "capacity rows of the ingest benchmark")
+	flag.IntVar(&rounds, "rounds", 5, "rounds of the ingest benchmarks (each row's time is its median)")
 	check := flag.Bool("check", false, "fail unless every row printed a figure")
 	flag.Parse()
 	if err := flag.Set("test.benchtime", *benchtime); err != nil {
@@ -38,6 +41,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// rounds is how often each ingest benchmark runs.
+var rounds int
 
 type result struct {
 	name  string
@@ -75,49 +81,61 @@ func run(nrows int, check bool) error {
 			failure = fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	measure := func(name string, rows int, op func(*queries.Store) error) result {
-		var peak int64
-		r := testing.Benchmark(func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				st := fresh()
-				resetPeak()
-				b.StartTimer()
-				fail(name, op(st))
-				b.StopTimer()
-				peak = max(peak, peakRSS())
-				st.Close()
-			}
-		})
-		return result{name: name, rows: rows, perOp: time.Duration(r.NsPerOp()), peak: peak}
+	// The ingest rows run in rounds, one run of each per round (so that a slow moment of the machine hits
+	// every row alike), each on a fresh database; a row's time is its median over the rounds.
+	type op struct {
+		name string
+		run  func(*queries.Store) error
 	}
 	var statements []string
-	baseline := measure("duckdb INSERT … SELECT * FROM read_csv (baseline)", nrows, func(st *queries.Store) error {
-		got, stmts, err := st.BaselineInsertCSV(ctx, file)
-		statements = stmts
-		if err == nil && int(got) != nrows {
-			err = fmt.Errorf("inserted %d rows, want %d", got, nrows)
+	ops := []op{
+		{"duckdb INSERT … SELECT * FROM read_csv (baseline)", func(st *queries.Store) error {
+			got, stmts, err := st.BaselineInsertCSV(ctx, file)
+			statements = stmts
+			if err == nil && int(got) != nrows {
+				err = fmt.Errorf("inserted %d rows, want %d", got, nrows)
+			}
+			return err
+		}},
+		{"kapacitet ingest capacity (parse, validate, load)", func(st *queries.Store) error {
+			res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim})
+			if err == nil && (!res.Fast || res.Rows != nrows) {
+				err = fmt.Errorf("loaded %d rows, fast path %v: want %d rows by the fast path", res.Rows, res.Fast, nrows)
+			}
+			return err
+		}},
+		{"kapacitet ingest, row by row (the fast path off)", func(st *queries.Store) error {
+			_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, NoFast: true})
+			return err
+		}},
+		{"kapacitet ingest --dry-run (the same, rolled back)", func(st *queries.Store) error {
+			res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, DryRun: true})
+			if err == nil && (!res.Fast || res.Batch.Rows != nrows) {
+				err = fmt.Errorf("dry run of %d rows, fast path %v: want %d rows by the fast path", res.Batch.Rows, res.Fast, nrows)
+			}
+			return err
+		}},
+	}
+	times := make([][]time.Duration, len(ops))
+	peaks := make([]int64, len(ops))
+	for range rounds {
+		for i, o := range ops {
+			st := fresh()
+			debug.FreeOSMemory() // the garbage of the run before is not this run's time or memory
+			resetPeak()
+			start := time.Now()
+			fail(o.name, o.run(st))
+			times[i] = append(times[i], time.Since(start))
+			peaks[i] = max(peaks[i], peakRSS())
+			st.Close()
 		}
-		return err
-	})
-	load := measure("kapacitet ingest capacity (parse, validate, load)", nrows, func(st *queries.Store) error {
-		res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim})
-		if err == nil && (!res.Fast || res.Rows != nrows) {
-			err = fmt.Errorf("loaded %d rows, fast path %v: want %d rows by the fast path", res.Rows, res.Fast, nrows)
-		}
-		return err
-	})
-	slow := measure("kapacitet ingest, row by row (the fast path off)", nrows, func(st *queries.Store) error {
-		_, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, NoFast: true})
-		return err
-	})
-	dry := measure("kapacitet ingest --dry-run (the same, rolled back)", nrows, func(st *queries.Store) error {
-		res, err := ingest.File(ctx, st, capacity, "capacity.csv", content, ingest.Options{Limits: &lim, DryRun: true})
-		if err == nil && (!res.Fast || res.Batch.Rows != nrows) {
-			err = fmt.Errorf("dry run of %d rows, fast path %v: want %d rows by the fast path", res.Batch.Rows, res.Fast, nrows)
-		}
-		return err
-	})
+	}
+	results := make([]result, len(ops))
+	for i, o := range ops {
+		slices.Sort(times[i])
+		results[i] = result{name: o.name, rows: nrows, perOp: times[i][len(times[i])/2], peak: peaks[i]}
+	}
+	baseline, load, slow, dry := results[0], results[1], results[2], results[3]
 	demo := fresh()
 	defer demo.Close()
 	if _, err := ingest.Demo(ctx, demo); err != nil {
@@ -150,6 +168,7 @@ func run(nrows int, check bool) error {
 
 	fmt.Printf("capacity file: %d rows, %d bytes; DuckDB threads=%s memory_limit=%s (the same for every row)\n",
 		nrows, len(content), threads, memLimit)
+	fmt.Printf("ingest rows: median of %d rounds, one run of each row per round, each on a fresh database\n", rounds)
 	fmt.Printf("baseline statements:\n  %s\n", strings.Join(statements, "\n  "))
 	fmt.Printf("%-52s %9s %12s %12s %10s %16s\n", "benchmark", "rows", "time/op", "rows/s", "peak RSS", "speed/baseline")
 	printed := 0

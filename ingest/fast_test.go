@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -137,4 +138,84 @@ func TestSpacedFieldsAndUpper(t *testing.T) {
 	if !hasUpper([]byte("æøåæøåæøåZ")) || hasUpper([]byte("æøåæøåæøåz")) {
 		t.Error("hasUpper after multi-byte letters")
 	}
+}
+
+// Random small capacity files, written with every form the fast path meets (codes in any case, municipality
+// codes with leading zeros, yes/no words, quotes, spaces, numbers it declines) and with duplicates among
+// their rows, load exactly as row by row: the same rows, or the same report. The files without quotes
+// take the typed read and the duplicate check in Go (lineCheck).
+func TestFastPathRandomForms(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	var typed, unique, dupReports int
+	for n := 0; n < 40; n++ {
+		var b strings.Builder
+		b.WriteString("year;location;ownership;agreement;place_type;target_group;places\n")
+		quoted, odd := rng.IntN(5) == 0, rng.IntN(5) == 0 // quotes: text read; odd numbers: declined
+		declined := false
+		for range 2 + rng.IntN(12) {
+			fields := []string{
+				pick("2023", "2023", "2022"),
+				pick("851", "0851", "825", "851"),
+				pick("kommunal", "Kommunal", "regional"),
+				pick("ja", "x", "nej", "", "JA", "1", "0"),
+				pick("dag", "doegn", "Dag", " dag"),
+				pick("misbrug", "MISBRUG", "autisme-boern"),
+				pick("1", "7", "20"),
+			}
+			if quoted {
+				fields[5] = `"` + fields[5] + `"`
+			}
+			if odd && rng.IntN(2) == 0 {
+				fields[0], fields[6] = pick("02023", "2023"), pick("007", "1.000", "1e1", "+1")
+				declined = true
+			}
+			b.WriteString(strings.Join(fields, ";") + "\n")
+		}
+		content := []byte(b.String())
+		d := dataset(t, "capacity")
+		var reports [2]string
+		var rows [2][]data.Row
+		for i, noFast := range []bool{false, true} {
+			st := mustOpen(t)
+			if !noFast {
+				tb, _ := readTable(ctx, st, d, "c.csv", content, "")
+				if f, cleanup := fastCSV(st, d, "c.csv", content, tb, data.DefaultLimits()); f != nil {
+					cleanup()
+					if f.Typed != (!quoted && !declined) {
+						t.Errorf("%q: typed read %v", content, f.Typed)
+					}
+					typed += btoi(f.Typed)
+					unique += btoi(f.Unique)
+				}
+			}
+			_, err := File(ctx, st, d, "c.csv", content, Options{NoFast: noFast})
+			if err != nil {
+				reports[i] = err.Error()
+				if strings.Contains(err.Error(), "rækken gentager linje") {
+					dupReports += 1 - i
+				}
+			}
+			var rerr error
+			if rows[i], rerr = st.DatasetRows(ctx, d, queries.View{Draft: true}); rerr != nil {
+				t.Fatal(rerr)
+			}
+		}
+		if reports[0] != reports[1] || !reflect.DeepEqual(rows[0], rows[1]) {
+			t.Fatalf("%q: the paths differ:\n fast %s %v\n rows %s %v", content, reports[0], rows[0], reports[1], rows[1])
+		}
+	}
+	t.Logf("typed %d, unique %d, duplicate reports %d", typed, unique, dupReports)
+	// the test meets every branch: typed reads, files Go found free of duplicates, and duplicate reports
+	if typed == 0 || unique == 0 || dupReports == 0 {
+		t.Errorf("typed %d, unique %d, duplicate reports %d: some branch was never taken", typed, unique, dupReports)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

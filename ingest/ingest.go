@@ -162,28 +162,40 @@ type kept struct {
 // header on line 1 that names every required column. The cleanup removes the copy.
 func fastCSV(st *queries.Store, d *data.Dataset, name string, content []byte, t *table, lim data.Limits) (*queries.FastCSV, func()) {
 	if !queries.FastEligible(d) || DetectFormat(name, content) != FormatCSV || t.headerPos != 1 ||
-		bytes.HasPrefix(content, utf8BOM) || !utf8.Valid(content) {
+		bytes.HasPrefix(content, utf8BOM) {
 		return nil, func() {}
 	}
 	idx, _, problems := mapHeader(d, t.header, t.headerPos)
 	delim := t.sep
-	if len(problems) > 0 || !plainWhiteSpace(content, delim) {
+	if len(problems) > 0 {
 		return nil, func() {}
 	}
-	_, body, _ := bytes.Cut(content, []byte("\n"))
-	trim, lower := spacedFields(content, delim), hasUpper(body)
-	paths, lines, err := writeNumberedParts(stageDir(st), content, delim, runtime.GOMAXPROCS(0))
+	paths, lines, parts, err := writeNumberedParts(stageDir(st), content, delim, runtime.GOMAXPROCS(0),
+		newLineCheck(d, idx, len(t.header), delim, content))
 	cleanup := func() {
 		for _, p := range paths {
 			os.Remove(p)
 		}
 	}
-	if err != nil {
+	// what the parts found (valid UTF-8, plain white space, spaces at the ends of fields, upper case, plain
+	// numbers and the lines' hashes)
+	f := &queries.FastCSV{Paths: paths, Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1,
+		Typed: len(parts) > 0}
+	ok := err == nil
+	var hashes [][]uint64
+	for _, p := range parts {
+		ok = ok && p.utf8 && p.whiteSpace
+		f.Trim = f.Trim || p.spaced
+		f.Lower = f.Lower || p.upper
+		f.Typed = f.Typed && p.plain
+		hashes = append(hashes, p.hashes)
+	}
+	if !ok {
 		cleanup()
 		return nil, func() {}
 	}
-	return &queries.FastCSV{Paths: paths, Delim: delim, Columns: len(t.header), Index: idx, Limits: lim, Lines: lines - 1,
-		Trim: trim, Lower: lower}, cleanup
+	f.Unique = f.Typed && !duplicateHash(hashes)
+	return f, cleanup
 }
 
 // minPart is the smallest part writeNumberedParts cuts (a variable for the tests).
@@ -191,10 +203,11 @@ var minPart = 1 << 20
 
 // writeNumberedParts writes content as up to n files in dir, in parallel: each line with its number and sep
 // in front of it, the header (line 1) at the top of every file (numbered 0 after the first). It returns
-// the files and the number of lines.
-func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, int, error) {
+// the files, the number of lines and what each part found (partResult; the lines' check only unless check
+// is nil).
+func writeNumberedParts(dir string, content []byte, sep rune, n int, check *lineCheck) ([]string, int, []partResult, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	header := content
 	if i := bytes.IndexByte(content, '\n'); i >= 0 {
@@ -219,12 +232,23 @@ func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, 
 	paths := make([]string, len(parts))
 	errs := make([]error, len(parts))
 	lines := make([]int, len(parts))
+	found := make([]partResult, len(parts))
 	var wg sync.WaitGroup
 	first := 1
 	for i, part := range parts {
 		wg.Add(1)
 		go func(i, first int, part []byte) {
 			defer wg.Done()
+			r := &found[i]
+			body := part
+			if i == 0 {
+				body = part[len(header):]
+			}
+			// parts end at line ends, so no UTF-8 sequence, CRLF or white space rune is cut in two
+			r.utf8, r.whiteSpace, r.spaced, r.upper = utf8.Valid(part), plainWhiteSpace(part, sep), spacedFields(part, sep), hasUpper(body)
+			if check != nil {
+				r.plain, r.hashes = true, make([]uint64, 0, len(part)/24)
+			}
 			f, err := os.CreateTemp(dir, "fast-*.csv")
 			if err != nil {
 				errs[i] = err
@@ -232,10 +256,13 @@ func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, 
 			}
 			paths[i] = f.Name()
 			if i > 0 {
-				_, err = writeNumbered(f, header, sep, 0)
+				_, err = writeNumbered(f, header, sep, 0, nil, nil)
 			}
 			if err == nil {
-				lines[i], err = writeNumbered(f, part, sep, first)
+				lines[i], err = writeNumbered(f, part, sep, first, check, r)
+			}
+			if r.plain {
+				radixSort(r.hashes) // for duplicateHash, in parallel
 			}
 			if cerr := f.Close(); err == nil {
 				err = cerr
@@ -249,14 +276,15 @@ func writeNumberedParts(dir string, content []byte, sep rune, n int) ([]string, 
 	for i := range parts {
 		total += lines[i]
 	}
-	return slices.DeleteFunc(paths, func(p string) bool { return p == "" }), total, errors.Join(errs...)
+	return slices.DeleteFunc(paths, func(p string) bool { return p == "" }), total, found, errors.Join(errs...)
 }
 
 // writeNumbered writes content to w with each line's number and sep in front of it, and returns the number
-// of lines.
-func writeNumbered(w io.Writer, content []byte, sep rune, first int) (int, error) {
+// of lines. Unless check is nil, it checks each line but line 1 (the header) into r.
+func writeNumbered(w io.Writer, content []byte, sep rune, first int, check *lineCheck, r *partResult) (int, error) {
 	const chunk = 1 << 20
 	out := make([]byte, 0, chunk+64)
+	var key []byte
 	n := 0
 	for len(content) > 0 {
 		n++
@@ -265,6 +293,9 @@ func writeNumbered(w io.Writer, content []byte, sep rune, first int) (int, error
 			line = content[:i+1]
 		}
 		content = content[len(line):]
+		if check != nil && first+n-1 > 1 {
+			key = check.line(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")), r, key)
+		}
 		out = strconv.AppendInt(out, int64(first+n-1), 10)
 		out = utf8.AppendRune(out, sep)
 		out = append(out, line...)

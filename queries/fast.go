@@ -29,6 +29,12 @@ type FastCSV struct {
 	Lines   int         // lines of the file after the header
 	Trim    bool        // some field has spaces at its ends (otherwise no field is trimmed, which is faster)
 	Lower   bool        // some field has upper-case letters (otherwise codes are compared as they are)
+	// Typed: every year and whole number in the file is digits without a leading zero, and every
+	// municipality code digits (checked while the copy was written): DuckDB reads those columns as numbers.
+	Typed bool
+	// Unique: no two lines have equal unique columns (hashed while the copy was written, after normalising
+	// them to the values ingest stores; only set together with Typed): no duplicate query after the insert.
+	Unique bool
 }
 
 // FastUntrimmed are the white space runes (besides tab, CR and LF) that Go's strings.TrimSpace trims and
@@ -83,10 +89,20 @@ func yesNoList(b bool) string {
 // text again), decimals with at most two places, canonical codes, municipality codes; anything else
 // (thousands dots, names, "Døgn") fails the condition and the file takes the row-by-row path. lower: codes
 // may be written in any case.
-func fastConvert(c data.Column, raw, v string, lim data.Limits, lower bool) (conv, ok string) {
+func fastConvert(c data.Column, raw, v string, lim data.Limits, lower, typed bool) (conv, ok string) {
 	code := raw
 	if lower {
 		code = "lower(" + raw + ")"
+	}
+	if typed && typedKind(c.Kind) != "" { // raw is a number already, read from plain digits
+		switch c.Kind {
+		case data.KindYear:
+			return raw, fmt.Sprintf("%s BETWEEN %d AND %d", raw, lim.MinYear, lim.MaxYear)
+		case data.KindInt:
+			return raw, fmt.Sprintf("%s < %d", raw, data.MaxWhole)
+		default: // municipality
+			return raw, fmt.Sprintf("%s IN %s", raw, codeList(data.MunicipalityVocabulary(), true))
+		}
 	}
 	switch c.Kind {
 	case data.KindYear:
@@ -117,6 +133,17 @@ func fastConvert(c data.Column, raw, v string, lim data.Limits, lower bool) (con
 	}
 }
 
+// typedKind is the type DuckDB reads a column of kind k as when FastCSV.Typed, or "" (text).
+func typedKind(k data.Kind) string {
+	switch k {
+	case data.KindYear, data.KindMunicipality:
+		return "INTEGER"
+	case data.KindInt:
+		return "BIGINT"
+	}
+	return ""
+}
+
 // fastRules is the SQL form of the dataset's row rules (data/datasets.go). Only capacity has rules among
 // fastDatasets; its lines that name an offer are declined.
 func fastRules(d *data.Dataset, lim data.Limits) string {
@@ -144,9 +171,20 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 	if !FastEligible(d) {
 		return fastLoad{}, ErrNotFast
 	}
+	types := make([]string, f.Columns)
+	for i, c := range d.Columns {
+		if f.Typed && f.Index[i] >= 0 {
+			types[f.Index[i]] = typedKind(c.Kind)
+		}
+	}
 	fields := []string{"'line': 'INTEGER'"}
 	var raws []string
 	for i := 0; i < f.Columns; i++ {
+		if types[i] != "" { // plain digits: no spaces to trim
+			fields = append(fields, fmt.Sprintf("'c%d': '%s'", i, types[i]))
+			raws = append(raws, fmt.Sprintf("c%d AS r%d", i, i))
+			continue
+		}
 		fields = append(fields, fmt.Sprintf("'c%d': 'VARCHAR'", i))
 		if f.Trim {
 			// spaces are the only white space a field can have at its ends (FastCSV's contract), so this
@@ -162,7 +200,7 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 		if f.Index[i] >= 0 {
 			raw = fmt.Sprintf("r%d", f.Index[i])
 		}
-		conv, ok := fastConvert(c, raw, c.Name, f.Limits, f.Lower)
+		conv, ok := fastConvert(c, raw, c.Name, f.Limits, f.Lower, f.Typed)
 		if c.Required {
 			ok = fmt.Sprintf("(%s IS NOT NULL AND %s)", raw, ok)
 		} else {
@@ -232,7 +270,7 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 	if n != f.Lines || n == 0 { // blank lines or line breaks inside fields
 		return fastLoad{}, ErrNotFast
 	}
-	if len(d.Unique) > 0 {
+	if len(d.Unique) > 0 && !f.Unique {
 		var distinct int
 		q := fmt.Sprintf("SELECT count(*) FROM (SELECT DISTINCT hash(%s) FROM %s WHERE batch_id = $1)", strings.Join(d.Unique, ", "), d.Name)
 		if err := conn.QueryRowContext(ctx, q, id).Scan(&distinct); err != nil {
