@@ -29,7 +29,7 @@ const (
 
 // Kinds and Severities list the values findings take, for validating filters.
 var (
-	Kinds      = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack, KindCapacityChange}
+	Kinds      = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack, KindCapacityChange, KindSelfSufficiency}
 	Severities = []string{CriticalShortage, Shortage, Balance, Surplus, Info, Warning, Critical}
 )
 
@@ -100,6 +100,7 @@ type Finding struct {
 	Survey      *SurveyCount    `json:"survey,omitempty"`
 	Offer       *OfferRef       `json:"offer,omitempty"`
 	Change      *CapacityChange `json:"change,omitempty"`
+	Flows       *Flows          `json:"flows,omitempty"`
 }
 
 // OfferRef names the offer an occupancy finding is about.

@@ -32,6 +32,11 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 		return nil, err
 	}
 	out = append(out, analysis.CapacityChanges(lines, lang)...)
+	flows, err := st.PurchaseFlows(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, analysis.SelfSufficiency(flows, lang)...)
 	analysis.SortFindings(out)
 	return out, nil
 }

@@ -300,3 +300,11 @@ const MaxWhole = 1_000_000_000_000_000
 // PlausibleYear reports a year a user may ask for (a filter or `publish YEAR`): 1990 to 2100. What ingest
 // accepts is configured (Limits).
 func PlausibleYear(y int) bool { return y >= 1990 && y <= 2100 }
+
+// PurchaseFlow is the full-year places (in hundredths) a municipality bought in a year for a target group and
+// place type in offers located in one municipality (Location 0: the offer is not among the year's offers).
+type PurchaseFlow struct {
+	Year, Buyer, Location  int
+	TargetGroup, PlaceType string
+	PlacesH                int64
+}

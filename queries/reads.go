@@ -173,6 +173,18 @@ func (s *Reader) CapacityLines(ctx context.Context, v View) ([]data.CapacityLine
 	return out, err
 }
 
+// PurchaseFlows returns the purchases by year, buyer, location of the offer, target group and place type.
+func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow, error) {
+	var out []data.PurchaseFlow
+	err := s.rows(ctx, "purchase_flows", []any{v.Draft}, func(r *sql.Rows) error {
+		var f data.PurchaseFlow
+		err := r.Scan(&f.Year, &f.Buyer, &f.Location, &f.TargetGroup, &f.PlaceType, &f.PlacesH)
+		out = append(out, f)
+		return err
+	})
+	return out, err
+}
+
 // OfferOccupancy is an offer's places and occupancy in a year.
 type OfferOccupancy struct {
 	Year                       int

@@ -1,0 +1,219 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// KindSelfSufficiency is a finding of how much of what an area buys lies in the area itself, and of the
+// places it buys from and sells to others.
+const KindSelfSufficiency = "self_sufficiency"
+
+// Flows are an area's purchases in a year for a target group and place type, in full-year places.
+// Self-sufficiency is Home / Bought: the share of the places the area's municipalities buy for their own
+// citizens that lie in offers located in the area (for the region: in the region).
+type Flows struct {
+	Bought    float64  `json:"bought"`                // places the area's municipalities bought
+	Home      float64  `json:"home"`                  // of them in offers located in the area
+	Share     *float64 `json:"share"`                 // Home / Bought; nil when nothing was bought
+	Elsewhere float64  `json:"elsewhere"`             // Bought − Home
+	Sold      float64  `json:"sold"`                  // places others bought in offers located in the area
+	From      []Flow   `json:"bought_from,omitempty"` // where the area bought elsewhere, largest first
+	To        []Flow   `json:"sold_to,omitempty"`     // who bought in the area, largest first
+
+	bought, home, sold int64 // hundredths
+}
+
+// Flow is the places bought between the finding's area and another (Area 0: an offer not among the year's
+// offers).
+type Flow struct {
+	Area   int     `json:"area"`
+	Name   string  `json:"name"`
+	Places float64 `json:"places"`
+
+	h int64 // hundredths
+}
+
+// SelfSufficiency returns, per year, area (the region and each of its municipalities that bought or sold
+// places), target group and place type (dag, doegn and alle), the self-sufficiency and the flows of places
+// bought from and sold to other areas. Purchases without a target group count only under no target group.
+func SelfSufficiency(flows []data.PurchaseFlow, lang string) []Finding {
+	type cellKey struct {
+		Year, Area             int
+		TargetGroup, PlaceType string
+	}
+	type cell struct {
+		bought, home, sold int64
+		from, to           map[int]int64
+	}
+	cells := map[cellKey]*cell{}
+	get := func(k cellKey) *cell {
+		c := cells[k]
+		if c == nil {
+			c = &cell{from: map[int]int64{}, to: map[int]int64{}}
+			cells[k] = c
+		}
+		return c
+	}
+	inRegion := func(code int) bool {
+		m, ok := data.MunicipalityByCode(code)
+		return ok && m.RegionCode == data.RegionCode
+	}
+	for _, f := range flows {
+		if f.TargetGroup == "" || f.PlacesH == 0 {
+			continue
+		}
+		for _, pt := range []string{f.PlaceType, data.PlaceTypeAll.Code} {
+			if pt == "" {
+				continue
+			}
+			at := func(area int) *cell { return get(cellKey{f.Year, area, f.TargetGroup, pt}) }
+			if inRegion(f.Buyer) {
+				c := at(f.Buyer)
+				c.bought += f.PlacesH
+				if f.Location == f.Buyer {
+					c.home += f.PlacesH
+				} else {
+					c.from[f.Location] += f.PlacesH
+				}
+				r := at(data.RegionCode)
+				r.bought += f.PlacesH
+				if inRegion(f.Location) {
+					r.home += f.PlacesH
+				} else {
+					r.from[f.Location] += f.PlacesH
+				}
+			}
+			if inRegion(f.Location) && f.Location != f.Buyer {
+				c := at(f.Location)
+				c.sold += f.PlacesH
+				c.to[f.Buyer] += f.PlacesH
+				if !inRegion(f.Buyer) {
+					r := at(data.RegionCode)
+					r.sold += f.PlacesH
+					r.to[f.Buyer] += f.PlacesH
+				}
+			}
+		}
+	}
+	var out []Finding
+	for k, c := range cells {
+		fl := Flows{Bought: places(c.bought), Home: places(c.home), Elsewhere: places(c.bought - c.home),
+			Sold: places(c.sold), From: flowList(c.from), To: flowList(c.to), bought: c.bought, home: c.home, sold: c.sold}
+		if c.bought > 0 {
+			share := float64(c.home) / float64(c.bought)
+			fl.Share = &share
+		}
+		f := Finding{
+			ID:   fmt.Sprintf("%s-%d-%d-%s-%s", KindSelfSufficiency, k.Year, k.Area, k.TargetGroup, k.PlaceType),
+			Kind: KindSelfSufficiency, Severity: Info, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area,
+			PlaceType: k.PlaceType, Flows: &fl,
+		}
+		f.URL = Filter{Year: k.Year, TargetGroup: k.TargetGroup, PlaceType: k.PlaceType, Kind: KindSelfSufficiency, Municipality: k.Area}.URL()
+		f.Sentence = flowSentence(f, lang)
+		out = append(out, f)
+	}
+	SortFindings(out)
+	return out
+}
+
+// places converts hundredths of full-year places to a number for JSON.
+func places(h int64) float64 { return float64(h) / 100 }
+
+// flowList lists the areas of m, largest first (then by code).
+func flowList(m map[int]int64) []Flow {
+	var out []Flow
+	for area, h := range m {
+		name := ""
+		if mu, ok := data.MunicipalityByCode(area); ok {
+			name = mu.Name
+		}
+		out = append(out, Flow{Area: area, Name: name, Places: places(h), h: h})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].h != out[j].h {
+			return out[i].h > out[j].h
+		}
+		return out[i].Area < out[j].Area
+	})
+	return out
+}
+
+// fullYearPlaces writes hundredths of full-year places with one decimal and their unit ("1,0 helårsplads",
+// "16,9 helårspladser").
+func fullYearPlaces(h int64, lang string) string {
+	unit := [2][2]string{{"helårspladser", "full-year places"}, {"helårsplads", "full-year place"}}
+	one := 0
+	if RoundDiv(h, 10) == 10 {
+		one = 1
+	}
+	l := 0
+	if lang == "en" {
+		l = 1
+	}
+	return FormatHundredths(h, lang) + " " + unit[one][l]
+}
+
+// flowWords are the phrases of a self-sufficiency sentence, for a municipality or the region, in one language.
+type flowWords struct {
+	bought, allHome, allAway, mixed, away, in, most, sold, nothing string
+}
+
+var flowPhrases = map[[2]bool]flowWords{ // {region, English}
+	{false, false}: {bought: "%s: kommunen købte %s i %d", allHome: ", alle i tilbud beliggende i kommunen selv",
+		allAway: ", alle %s%s", mixed: ", heraf %s (%s) i tilbud beliggende i kommunen selv og %s %s%s", away: "i andre kommuner",
+		in: "i %s", most: ", mest i %s (%s)", sold: "; andre kommuner købte %s i kommunens tilbud",
+		nothing: "%s: kommunen købte ingen pladser i %d; andre kommuner købte %s i kommunens tilbud"},
+	{true, false}: {bought: "%s: regionens kommuner købte %s i %d", allHome: ", alle i tilbud beliggende i regionen",
+		allAway: ", alle %s%s", mixed: ", heraf %s (%s) i tilbud beliggende i regionen og %s %s%s", away: "uden for regionen",
+		in: "i %s", most: ", mest i %s (%s)", sold: "; kommuner uden for regionen købte %s i regionens tilbud",
+		nothing: "%s: regionens kommuner købte ingen pladser i %d; kommuner uden for regionen købte %s i regionens tilbud"},
+	{false, true}: {bought: "%s: the municipality bought %s in %d", allHome: ", all of them in offers located in the municipality",
+		allAway: ", all of them %s%s", mixed: ", %s (%s) of them in offers located in the municipality and %s %s%s", away: "in other municipalities",
+		in: "in %s", most: ", most in %s (%s)", sold: "; other municipalities bought %s in its offers",
+		nothing: "%s: the municipality bought no places in %d; other municipalities bought %s in its offers"},
+	{true, true}: {bought: "%s: the region's municipalities bought %s in %d", allHome: ", all of them in offers located in the region",
+		allAway: ", all of them %s%s", mixed: ", %s (%s) of them in offers located in the region and %s %s%s", away: "outside the region",
+		in: "in %s", most: ", most in %s (%s)", sold: "; municipalities outside the region bought %s in the region's offers",
+		nothing: "%s: the region's municipalities bought no places in %d; municipalities outside the region bought %s in the region's offers"},
+}
+
+// flowSentence says how much of what an area bought lay in the area, where it bought the rest, and what others
+// bought in the area.
+func flowSentence(f Finding, lang string) string {
+	fl := f.Flows
+	w := flowPhrases[[2]bool{f.Area == data.RegionCode, lang == "en"}]
+	subj := inArea(groupName(f.TargetGroup, lang), f.Area, lang)
+	if f.PlaceType != data.PlaceTypeAll.Code {
+		subj += " (" + placeTypeName(f.PlaceType, 2, lang) + ")"
+	}
+	n := func(h int64) string { return fullYearPlaces(h, lang) }
+	if fl.bought == 0 {
+		return fmt.Sprintf(w.nothing, subj, f.Year, n(fl.sold)) + "."
+	}
+	s := fmt.Sprintf(w.bought, subj, n(fl.bought), f.Year)
+	// where the places outside the area lie: the one area, or the largest of several
+	away, most := w.away, ""
+	if len(fl.From) == 1 && fl.From[0].Name != "" {
+		away = fmt.Sprintf(w.in, fl.From[0].Name)
+	} else if len(fl.From) > 1 && fl.From[0].Name != "" {
+		most = fmt.Sprintf(w.most, fl.From[0].Name, FormatHundredths(fl.From[0].h, lang))
+	}
+	switch {
+	case fl.home == fl.bought:
+		s += w.allHome
+	case fl.home == 0:
+		s += fmt.Sprintf(w.allAway, away, most)
+	default:
+		// a whole percent, unless it would read as all or nothing
+		v := 100 * float64(fl.home) / float64(fl.bought)
+		share := percent(clear(v, func(x float64) bool { return x != 100 && x != 0 }, lang), lang)
+		s += fmt.Sprintf(w.mixed, FormatHundredths(fl.home, lang), share, FormatHundredths(fl.bought-fl.home, lang), away, most)
+	}
+	if fl.sold > 0 {
+		s += fmt.Sprintf(w.sold, n(fl.sold))
+	}
+	return capitalized(s) + "."
+}
