@@ -5,6 +5,7 @@ package analysis
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -19,7 +20,12 @@ type Config struct {
 	ForecastYears       int   `json:"forecast_years"`         // years forecast
 	AtRiskPoints        int64 `json:"at_risk_points"`         // occupancy more than this below budget
 	OverOccupancyPct    int64 `json:"over_occupancy_pct"`     // occupancy above this
+	// TariffFramePct is the agreed yearly frame for tariff rises, in percent with up to two decimals (2,5).
+	TariffFramePct float64 `json:"tariff_frame_pct"`
 }
+
+// tariffFrame is TariffFramePct in hundredths of a percent (250 for 2,5 %), for exact comparisons.
+func (c Config) tariffFrame() int64 { return int64(math.Round(c.TariffFramePct * 100)) }
 
 // DefaultConfig returns the shipped thresholds (data/config.json, section "analysis").
 func DefaultConfig() Config {
@@ -52,7 +58,8 @@ func ParseConfig(file []byte) (Config, error) {
 			}
 		}
 	}
-	if c.MinYearsForForecast < 2 || c.ForecastYears < 1 || c.ShortagePct > c.CriticalPct {
+	if c.MinYearsForForecast < 2 || c.ForecastYears < 1 || c.ShortagePct > c.CriticalPct || c.TariffFramePct < 0 ||
+		c.TariffFramePct > 1000 {
 		return Config{}, fmt.Errorf("analysis: config: inconsistent thresholds %+v", c)
 	}
 	return c, nil

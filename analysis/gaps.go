@@ -29,7 +29,8 @@ const (
 
 // Kinds and Severities list the values findings take, for validating filters.
 var (
-	Kinds      = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack, KindCapacityChange, KindSelfSufficiency}
+	Kinds = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack, KindCapacityChange, KindSelfSufficiency,
+		KindTariff, KindTariffRise}
 	Severities = []string{CriticalShortage, Shortage, Balance, Surplus, Info, Warning, Critical}
 )
 
@@ -83,24 +84,25 @@ type Point struct {
 
 // Finding is one conclusion with its numbers and its sentence.
 type Finding struct {
-	ID          string          `json:"id"`
-	Kind        string          `json:"kind"`
-	Severity    string          `json:"severity"`
-	Year        int             `json:"year"`
-	TargetGroup string          `json:"target_group"`
-	Area        int             `json:"area"`
-	PlaceType   string          `json:"place_type"`
-	Supply      int64           `json:"supply"`
-	Demand      int64           `json:"demand"`
-	Gap         int64           `json:"gap"`
-	GapShare    *float64        `json:"gap_share"` // gap / demand; nil when demand is 0
-	Sentence    string          `json:"sentence"`
-	URL         string          `json:"url"`
-	Trend       *Trend          `json:"trend,omitempty"`
-	Survey      *SurveyCount    `json:"survey,omitempty"`
-	Offer       *OfferRef       `json:"offer,omitempty"`
-	Change      *CapacityChange `json:"change,omitempty"`
-	Flows       *Flows          `json:"flows,omitempty"`
+	ID          string             `json:"id"`
+	Kind        string             `json:"kind"`
+	Severity    string             `json:"severity"`
+	Year        int                `json:"year"`
+	TargetGroup string             `json:"target_group"`
+	Area        int                `json:"area"`
+	PlaceType   string             `json:"place_type"`
+	Supply      int64              `json:"supply"`
+	Demand      int64              `json:"demand"`
+	Gap         int64              `json:"gap"`
+	GapShare    *float64           `json:"gap_share"` // gap / demand; nil when demand is 0
+	Sentence    string             `json:"sentence"`
+	URL         string             `json:"url"`
+	Trend       *Trend             `json:"trend,omitempty"`
+	Survey      *SurveyCount       `json:"survey,omitempty"`
+	Offer       *OfferRef          `json:"offer,omitempty"`
+	Change      *CapacityChange    `json:"change,omitempty"`
+	Flows       *Flows             `json:"flows,omitempty"`
+	Tariff      *TariffDevelopment `json:"tariff,omitempty"`
 }
 
 // OfferRef names the offer an occupancy finding is about.

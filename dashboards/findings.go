@@ -37,6 +37,11 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 		return nil, err
 	}
 	out = append(out, analysis.SelfSufficiency(flows, lang)...)
+	tariffs, err := st.TariffLines(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, analysis.Tariffs(tariffs, cfg, lang)...)
 	analysis.SortFindings(out)
 	return out, nil
 }

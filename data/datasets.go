@@ -308,3 +308,28 @@ type PurchaseFlow struct {
 	TargetGroup, PlaceType string
 	PlacesH                int64
 }
+
+// TariffLine is an offer's tariff of one type in a year, with what the offers dataset says about the offer
+// that year (Location 0 and no target groups when the offer is not among the year's offers).
+type TariffLine struct {
+	Year         int
+	OfferID      string
+	OfferName    string
+	Location     int
+	TargetGroups []string
+	TariffType   string // as written, e.g. "døgntakst"
+	AmountH      int64  // kroner in hundredths (øre)
+}
+
+// TariffPlaceType is the place type a tariff type is paid for: "doegn" for a døgntakst, "dag" for a dagtakst,
+// "" for any other type (an hourly rate, a one-off fee).
+func TariffPlaceType(tariffType string) string {
+	t := strings.ToLower(tariffType)
+	switch {
+	case strings.Contains(t, "døgn") || strings.Contains(t, "doegn"):
+		return "doegn"
+	case strings.HasPrefix(t, "dag"):
+		return "dag"
+	}
+	return ""
+}

@@ -185,6 +185,22 @@ func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow
 	return out, err
 }
 
+// TariffLines returns every offer's tariffs per year.
+func (s *Reader) TariffLines(ctx context.Context, v View) ([]data.TariffLine, error) {
+	var out []data.TariffLine
+	err := s.rows(ctx, "tariff_lines", []any{v.Draft}, func(r *sql.Rows) error {
+		var l data.TariffLine
+		var groups string
+		err := r.Scan(&l.Year, &l.OfferID, &l.OfferName, &l.Location, &groups, &l.TariffType, &l.AmountH)
+		if groups != "" {
+			l.TargetGroups = strings.Split(groups, ";")
+		}
+		out = append(out, l)
+		return err
+	})
+	return out, err
+}
+
 // OfferOccupancy is an offer's places and occupancy in a year.
 type OfferOccupancy struct {
 	Year                       int
