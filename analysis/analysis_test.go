@@ -264,18 +264,29 @@ func TestOccupancy(t *testing.T) {
 }
 
 func TestParseConfig(t *testing.T) {
-	c, err := ParseConfig([]byte(`{"analysis": {"shortage_pct": 6}}`))
+	c, err := ParseConfig([]byte("[analysis]\nshortage_pct = 6\ntariff_frame_pct = 3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ShortagePct != 6 || c.CriticalPct != 15 || c.MinGap != 3 {
+	if c.ShortagePct != 6 || c.CriticalPct != 15 || c.MinGap != 3 || c.TariffFramePct != 3 || c.tariffFrame() != 300 {
 		t.Errorf("config: %+v", c)
 	}
-	if _, err := ParseConfig([]byte(`{"analysis": {"shortage_pct": 20}}`)); err == nil {
-		t.Error("shortage above critical accepted")
+	// the shipped defaults are PRODUCT.md's
+	d := DefaultConfig()
+	if d != (Config{MinGap: 3, ShortagePct: 5, CriticalPct: 15, SurplusPct: 15, MinYearsForForecast: 3, ForecastYears: 2,
+		AtRiskPoints: 5, OverOccupancyPct: 100, TariffFramePct: 2.5}) {
+		t.Errorf("defaults: %+v", d)
 	}
-	if _, err := ParseConfig([]byte(`{"analysis": {}, "analyses": {}}`)); err == nil {
-		t.Error("unknown section accepted")
+	for text, want := range map[string]string{
+		"[analysis]\nshortage_pct = 20\n":    "critical_pct",
+		"[analysis]\nshortage_pcts = 2\n":   `unknown key "shortage_pcts"`,
+		"[analysis]\n[analyses]\n":          `unknown section or key "analyses"`,
+		"[analysis]\nmin_gap = -1\n":        "min_gap = -1",
+		"[analysis]\nforecast_years = 1.5\n": "analysis.forecast_years",
+	} {
+		if _, err := ParseConfig([]byte(text)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error naming %s", text, err, want)
+		}
 	}
 }
 

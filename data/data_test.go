@@ -154,12 +154,12 @@ func TestLimits(t *testing.T) {
 	if l.MinYear != 2000 || l.MaxYear != 2050 || l.OccupancyTolerancePct != 10 {
 		t.Errorf("defaults: %+v", l)
 	}
-	l, err := ParseLimits([]byte(`{"ingest": {"max_year": 2030}}`))
+	l, err := ParseLimits([]byte("[ingest]\nmax_year = 2030\n"))
 	if err != nil || l.MaxYear != 2030 || l.MinYear != 2000 {
 		t.Errorf("override: %+v %v", l, err)
 	}
-	if _, err := ParseLimits([]byte(`{"ingest": {"min_year": 2040, "max_year": 2030}}`)); err == nil {
-		t.Error("inconsistent limits accepted")
+	if _, err := ParseLimits([]byte("[ingest]\nmin_year = 2040\nmax_year = 2030\n")); err == nil || !strings.Contains(err.Error(), "max_year = 2030") {
+		t.Errorf("inconsistent limits: %v", err)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 type Kind int
 
 const (
-	KindYear            Kind = iota // a calendar year (ingest's limits: config.json)
+	KindYear            Kind = iota // a calendar year (ingest's limits: config.toml)
 	KindInt                         // a whole number ≥ 0
 	KindDecimal                     // an exact decimal ≥ 0 with at most two decimals (stored as hundredths)
 	KindText                        // free text

@@ -97,7 +97,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "  %-10s %s\n  %-10s %s\n", "help", "this list; `kapacitet help COMMAND` or COMMAND --help for one", "version", "print the version")
-	fmt.Fprintln(w, "\nCommon flags: --db FILE (default kapacitet.duckdb, or KAPACITET_DB), --config FILE (analysis thresholds, JSON).")
+	fmt.Fprintln(w, "\nCommon flags: --db FILE (default kapacitet.duckdb, or KAPACITET_DB), --config FILE (thresholds and limits, TOML; see kapacitet config).")
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input.")
 }
 
@@ -122,7 +122,7 @@ func newFlags(e *env, name string) *flags {
 		def = "kapacitet.duckdb"
 	}
 	f.StringVar(&f.db, "db", def, "database file (KAPACITET_DB)")
-	f.StringVar(&f.config, "config", e.getenv("KAPACITET_CONFIG"), "analysis configuration file, JSON (KAPACITET_CONFIG)")
+	f.StringVar(&f.config, "config", e.getenv("KAPACITET_CONFIG"), "configuration file, TOML: thresholds and limits (KAPACITET_CONFIG; see kapacitet config)")
 	f.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: kapacitet %s [flags] %s\n%s\n\nFlags:\n", c.name, c.args, c.summary)
 		f.PrintDefaults()
@@ -142,6 +142,13 @@ func (f *flags) parse(args []string) ([]string, error) {
 		}
 		rest := f.Args()
 		if len(rest) == 0 {
+			// every command checks the configuration file, so that a wrong key is found at once
+			if _, err := f.analysisConfig(); err != nil {
+				return nil, usageError{err.Error()}
+			}
+			if _, err := f.limits(); err != nil {
+				return nil, usageError{err.Error()}
+			}
 			return pos, nil
 		}
 		if rest[0] == "--" {

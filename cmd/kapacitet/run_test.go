@@ -272,9 +272,9 @@ func TestConfiguredYearRange(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "k.duckdb")
 	file := filepath.Join(dir, "p.csv")
-	conf := filepath.Join(dir, "k.json")
+	conf := filepath.Join(dir, "k.toml")
 	os.WriteFile(file, []byte("year,municipality,inhabitants\n2060,851,250000\n"), 0o644)
-	os.WriteFile(conf, []byte(`{"ingest": {"max_year": 2070}}`), 0o644)
+	os.WriteFile(conf, []byte("[ingest]\nmax_year = 2070\n"), 0o644)
 	if out, errOut, code := cli(t, "ingest", "population", file, "--db", db); code != 3 || !strings.Contains(out, "mellem 2000 og 2050") {
 		t.Errorf("default range: %d %s %s", code, out, errOut)
 	}
@@ -437,5 +437,43 @@ func TestTooLargeFileIsReported(t *testing.T) {
 	if code != 3 || json.Unmarshal([]byte(out), &res) != nil || res.File != big || len(res.Problems) != 1 ||
 		!strings.Contains(res.Problems[0].EN, "larger than 100 MiB") || !strings.Contains(errOut, "1 fejl") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// A configuration file is checked by every command: a wrong key, type or value is a usage error (exit 2) that
+// names the key, before anything else happens; `config` prints the configuration in force.
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		return p
+	}
+	good := write("good.toml", "[analysis]\nshortage_pct = 6\ntariff_frame_pct = 3\n")
+	out, errOut, code := cli(t, "config", "--config", good)
+	if code != 0 || !strings.Contains(out, "shortage_pct = 6") || !strings.Contains(out, "critical_pct = 15") ||
+		!strings.Contains(out, "tariff_frame_pct = 3.0") || !strings.Contains(out, "max_year = 2050") {
+		t.Errorf("config: %d %s %s", code, out, errOut)
+	}
+	bad := []struct{ file, text, want string }{
+		{"key.toml", "[analysis]\nshortage_pc = 6\n", `unknown key "shortage_pc" in [analysis]`},
+		{"type.toml", "[ingest]\nmax_year = \"2070\"\n", `"ingest.max_year"`},
+		{"range.toml", "[analysis]\nshortage_pct = 20\n", "critical_pct = 15: must be between shortage_pct (20) and 100"},
+		{"section.toml", "[analyse]\n", `unknown section or key "analyse"`},
+		{"syntax.toml", "[analysis\n", "config: line 2: expected '.' or ']' to end table name"},
+		{"frame.toml", "[analysis]\ntariff_frame_pct = 2.555\n", "tariff_frame_pct = 2.555: must be between 0 and 100, with at most two decimals"},
+	}
+	for _, b := range bad {
+		conf := write(b.file, b.text)
+		for _, args := range [][]string{{"config"}, {"gaps"}, {"batches", "list"}, {"publish", "2023"}} {
+			_, errOut, code := cli(t, append(args, "--db", db, "--config", conf)...)
+			if code != 2 || !strings.Contains(errOut, b.want) {
+				t.Errorf("%s with %s: exit %d, %q; want 2 and %q", args[0], b.file, code, errOut, b.want)
+			}
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a command with a bad configuration opened the database")
 	}
 }
