@@ -279,9 +279,9 @@ func TestParseConfig(t *testing.T) {
 	}
 	for text, want := range map[string]string{
 		"[analysis]\nshortage_pct = 20\n":    "critical_pct",
-		"[analysis]\nshortage_pcts = 2\n":   `unknown key "shortage_pcts"`,
-		"[analysis]\n[analyses]\n":          `unknown section or key "analyses"`,
-		"[analysis]\nmin_gap = -1\n":        "min_gap = -1",
+		"[analysis]\nshortage_pcts = 2\n":    `unknown key "shortage_pcts"`,
+		"[analysis]\n[analyses]\n":           `unknown section or key "analyses"`,
+		"[analysis]\nmin_gap = -1\n":         "min_gap = -1",
 		"[analysis]\nforecast_years = 1.5\n": "analysis.forecast_years",
 	} {
 		if _, err := ParseConfig([]byte(text)); err == nil || !strings.Contains(err.Error(), want) {
