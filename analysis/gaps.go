@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -61,12 +62,15 @@ type Input struct {
 	Supply map[Key]int64
 	Demand map[Key]int64
 	Survey map[SurveyKey]SurveyCount
+	// Viewer: the findings are for a viewer, so disclosure control applies (PRODUCT.md): demand of 1-4, and
+	// whatever would let it be worked out, is hidden (DemandTables, Suppress).
+	Viewer bool
 }
 
 // Trend is how demand has moved and where it is heading.
 type Trend struct {
 	FirstYear       int      `json:"first_year"`
-	FirstDemand     int64    `json:"first_demand"`
+	FirstDemand     *int64   `json:"first_demand"`       // nil when hidden from a viewer
 	ChangeSince     *float64 `json:"change_since_first"` // fraction; nil when the first demand is 0
 	PrevDemand      *int64   `json:"previous_demand,omitempty"`
 	ChangeSincePrev *float64 `json:"change_since_previous,omitempty"`
@@ -103,6 +107,23 @@ type Finding struct {
 	Change      *CapacityChange    `json:"change,omitempty"`
 	Flows       *Flows             `json:"flows,omitempty"`
 	Tariff      *TariffDevelopment `json:"tariff,omitempty"`
+	// Suppressed lists the fields hidden from a viewer (disclosure control) and what is shown instead: "<5"
+	// for a count of 1-4, "–" for a number hidden so that such a count cannot be worked out.
+	Suppressed map[string]string `json:"suppressed,omitempty"`
+}
+
+// MarshalJSON writes a finding with its hidden demand and gap as null.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	out := struct {
+		plain
+		Demand *int64 `json:"demand"`
+		Gap    *int64 `json:"gap"`
+	}{plain: plain(f), Demand: &f.Demand, Gap: &f.Gap}
+	if _, hidden := f.Suppressed["demand"]; hidden {
+		out.Demand, out.Gap = nil, nil
+	}
+	return json.Marshal(out)
 }
 
 // OfferRef names the offer an occupancy finding is about.
@@ -158,6 +179,10 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		yearList = append(yearList, y)
 	}
 	sort.Ints(yearList)
+	var hidden map[Key]Hidden
+	if in.Viewer {
+		hidden = hiddenDemand(demand, yearList)
+	}
 	var out []Finding
 	for k := range keys {
 		s, d := supply[k], demand[k]
@@ -177,6 +202,9 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		f.Trend = trend(demand, yearList, k, s, cfg)
 		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
+		}
+		if hidden != nil {
+			hideDemand(&f, hidden)
 		}
 		f.Sentence = gapSentence(f, lang)
 		out = append(out, f)
@@ -243,10 +271,11 @@ func trend(demand map[Key]int64, allYears []int, k Key, supply int64, cfg Config
 		return nil
 	}
 	at := func(y int) int64 { kk := k; kk.Year = y; return demand[kk] }
-	t := &Trend{FirstYear: years[0], FirstDemand: at(years[0]), Years: len(years)}
+	first := at(years[0])
+	t := &Trend{FirstYear: years[0], FirstDemand: &first, Years: len(years)}
 	now := at(k.Year)
-	if t.FirstDemand > 0 {
-		c := float64(now-t.FirstDemand) / float64(t.FirstDemand)
+	if first > 0 {
+		c := float64(now-first) / float64(first)
 		t.ChangeSince = &c
 	}
 	if _, found := slices.BinarySearch(years, k.Year-1); found {

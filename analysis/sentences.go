@@ -20,6 +20,7 @@ type phrases struct {
 	changeSubject, change, opened, closed, openedClosed            string
 	changeOffers, otherOffer, otherOffers, and                     string
 	surveyOne, surveyMany                                          string
+	hidden, hiddenSmall, growingHidden                             string
 }
 
 var da = phrases{
@@ -55,6 +56,9 @@ var da = phrases{
 	otherOffer:      "1 andet tilbud",
 	otherOffers:     "%d andre tilbud",
 	and:             " og ",
+	hiddenSmall:     "%s: udbuddet er %s %s i %d, og efterspørgslen er færre end 5 (vises ikke af hensyn til diskretion).",
+	hidden:          "%s: udbuddet er %s %s i %d; efterspørgslen vises ikke af hensyn til diskretion.",
+	growingHidden:   "%s: efterspørgslen efter %s ventes at overstige udbuddet på %s i %d (prognosen vises ikke af hensyn til diskretion).",
 }
 
 var en = phrases{
@@ -90,6 +94,9 @@ var en = phrases{
 	otherOffer:      "1 other offer",
 	otherOffers:     "%d other offers",
 	and:             " and ",
+	hiddenSmall:     "%s: supply is %s %s in %d, and demand is fewer than 5 (not shown, for confidentiality).",
+	hidden:          "%s: supply is %s %s in %d; demand is not shown, for confidentiality.",
+	growingHidden:   "%s: demand for %s is expected to exceed the supply of %s in %d (the forecast is not shown, for confidentiality).",
 }
 
 func phrasesFor(lang string) phrases {
@@ -160,10 +167,14 @@ func gapSentence(f Finding, lang string) string {
 	name := subject(f, lang)
 	pt := func(v int64) string { return placeTypeName(f.PlaceType, v, lang) }
 	var s string
-	switch f.Severity {
-	case Shortage, CriticalShortage:
+	switch shown, hidden := f.Suppressed["demand"]; {
+	case hidden && shown == "<5":
+		s = fmt.Sprintf(p.hiddenSmall, name, n(f.Supply), pt(f.Supply), f.Year)
+	case hidden:
+		s = fmt.Sprintf(p.hidden, name, n(f.Supply), pt(f.Supply), f.Year)
+	case f.Severity == Shortage || f.Severity == CriticalShortage:
 		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), PctWhole(f.Gap, f.Demand, lang), f.Year)
-	case Surplus:
+	case f.Severity == Surplus:
 		if f.Demand == 0 {
 			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt(f.Supply), f.Year)
 		} else {
@@ -173,15 +184,16 @@ func gapSentence(f Finding, lang string) string {
 		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt(f.Supply), n(f.Demand), f.Year)
 	}
 	var clauses []string
-	if t := f.Trend; t != nil && t.FirstYear < f.Year && t.FirstDemand > 0 {
-		change := f.Demand - t.FirstDemand
-		switch pct := RoundDiv(100*abs(change), t.FirstDemand); {
+	if t := f.Trend; t != nil && t.FirstYear < f.Year && t.FirstDemand != nil && *t.FirstDemand > 0 && t.ChangeSince != nil {
+		first := *t.FirstDemand
+		change := f.Demand - first
+		switch pct := RoundDiv(100*abs(change), first); {
 		case pct == 0:
 			clauses = append(clauses, fmt.Sprintf(p.unchanged, t.FirstYear))
 		case change > 0:
-			clauses = append(clauses, fmt.Sprintf(p.risen, PctWhole(abs(change), t.FirstDemand, lang), t.FirstYear))
+			clauses = append(clauses, fmt.Sprintf(p.risen, PctWhole(abs(change), first, lang), t.FirstYear))
 		default:
-			clauses = append(clauses, fmt.Sprintf(p.fallen, PctWhole(abs(change), t.FirstDemand, lang), t.FirstYear))
+			clauses = append(clauses, fmt.Sprintf(p.fallen, PctWhole(abs(change), first, lang), t.FirstYear))
 		}
 	}
 	if f.Survey != nil && f.Survey.Low > 0 {
@@ -200,7 +212,8 @@ func gapSentence(f Finding, lang string) string {
 	if len(clauses) > 0 {
 		s += " " + capitalized(strings.Join(clauses, p.join)) + "."
 	}
-	if t := f.Trend; t != nil && len(t.Forecast) == 0 {
+	if _, hidden := f.Suppressed["trend.forecast"]; f.Trend != nil && len(f.Trend.Forecast) == 0 && !hidden {
+		t := f.Trend
 		if t.Years == 1 {
 			s += " " + p.oneYear
 		} else {
@@ -213,6 +226,9 @@ func gapSentence(f Finding, lang string) string {
 // growingSentence says where demand is heading when its forecast exceeds today's supply.
 func growingSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
+	if _, hidden := f.Suppressed["trend.forecast"]; hidden {
+		return fmt.Sprintf(p.growingHidden, subject(f, lang), placeTypeName(f.PlaceType, 0, lang), FormatInt(f.Supply, lang), f.Year)
+	}
 	var points []string
 	for _, pt := range f.Trend.Forecast {
 		// a forecast above supply reads as above it ("34,2", not "34" next to a supply of 34)

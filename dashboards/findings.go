@@ -36,7 +36,11 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, analysis.SelfSufficiency(flows, lang)...)
+	if v.Draft {
+		// purchases are person counts too, and disclosure control does not cover their flows yet: viewers
+		// (published views) get no self-sufficiency findings
+		out = append(out, analysis.SelfSufficiency(flows, lang)...)
+	}
 	tariffs, err := st.TariffLines(ctx, v)
 	if err != nil {
 		return nil, err
@@ -49,7 +53,8 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 // AnalysisInput reads supply, demand and survey answers by municipality and adds them up to the region: the
 // analysis runs for the region and for each of its municipalities.
 func AnalysisInput(ctx context.Context, st *queries.Reader, v queries.View) (analysis.Input, error) {
-	in := analysis.Input{Supply: map[analysis.Key]int64{}, Demand: map[analysis.Key]int64{}, Survey: map[analysis.SurveyKey]analysis.SurveyCount{}}
+	in := analysis.Input{Supply: map[analysis.Key]int64{}, Demand: map[analysis.Key]int64{}, Survey: map[analysis.SurveyKey]analysis.SurveyCount{},
+		Viewer: !v.Draft}
 	supply, err := st.Supply(ctx, v)
 	if err != nil {
 		return in, err

@@ -303,7 +303,8 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 	supply := sum("capacity", func(r map[string]string) bool { return pick(r, "location") }, func(r map[string]string) int64 { return num(r["places"]) })
 	demand := sum("demand", func(r map[string]string) bool { return pick(r, "municipality") },
 		func(r map[string]string) int64 { return num(r["placed"]) + num(r["waiting"]) })
-	fs := gaps(t, "--year", "2023", "--municipality", "all", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap")
+	// --draft: the analyst's view, without disclosure control, shows every count
+	fs := gaps(t, "--year", "2023", "--municipality", "all", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap", "--draft")
 	if len(fs) != 12 {
 		t.Errorf("%d findings, want the region and its 11 municipalities", len(fs))
 	}
@@ -325,9 +326,37 @@ func TestMunicipalFindingsFromDemoFiles(t *testing.T) {
 		}
 	}
 	// Morsø (773) by name gives the same finding, and only Morsø's
-	one := gaps(t, "--year", "2023", "--municipality", "Morsø", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap")
+	one := gaps(t, "--year", "2023", "--municipality", "Morsø", "--target-group", "autisme-boern", "--place-type", "doegn", "--kind", "gap", "--draft")
 	if len(one) != 1 || one["gap-2023-773-autisme-boern-doegn"].Demand != demand["773"] {
 		t.Errorf("--municipality Morsø: %v", one)
+	}
+	// a viewer (no --draft) gets Læsø's demand of 1-4 as "<5", with no demand, gap or share in the JSON, and
+	// the rest of the region's table as it is or hidden, never a number that gives Læsø's away
+	if d := demand["825"]; d < 1 || d > 4 {
+		t.Fatalf("the demo's Læsø demand is %d: the test expects a count of 1-4", d)
+	}
+	out, errOut, code := cli(t, "gaps", "--db", demoDB, "--year", "2023", "--municipality", "all", "--target-group", "autisme-boern", "--kind", "gap", "--format", "json")
+	if code != 0 {
+		t.Fatalf("gaps: %d %s", code, errOut)
+	}
+	var list struct{ Items []map[string]any }
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, f := range list.Items {
+		if f["id"] != "gap-2023-825-autisme-boern-doegn" {
+			continue
+		}
+		seen = true
+		sup, _ := f["suppressed"].(map[string]any)
+		if f["demand"] != nil || f["gap"] != nil || f["gap_share"] != nil || sup["demand"] != "<5" ||
+			!strings.Contains(f["sentence"].(string), "færre end 5") {
+			t.Errorf("Læsø for a viewer: %v", f)
+		}
+	}
+	if !seen {
+		t.Error("no finding for Læsø's autism residential places")
 	}
 	if _, errOut, code := cli(t, "gaps", "--db", demoDB, "--municipality", "Odense"); code != 2 || !strings.Contains(errOut, "unknown municipality") {
 		t.Errorf("a municipality outside the region: exit %d %s", code, errOut)

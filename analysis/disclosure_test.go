@@ -1,0 +1,258 @@
+package analysis
+
+import (
+	"encoding/csv"
+	"math/big"
+	"os"
+	"reflect"
+	"strconv"
+	"testing"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// Small tables worked out by hand.
+func TestSuppressByHand(t *testing.T) {
+	row := []Relation{{Total: 2, Parts: []int{0, 1}}} // cell 2 = cell 0 + cell 1
+	cases := []struct {
+		values []int64
+		want   []Hidden
+	}{
+		// 3 + 10 = 13: the 3 alone could be worked out; hiding the 10 (not the total) leaves 1-4 and 9-12
+		{[]int64{3, 10, 13}, []Hidden{Primary, Secondary, Shown}},
+		// 4 + 4 = 8: two hidden cells of 1-4 that sum to 8 are both 4, so the total goes too
+		{[]int64{4, 4, 8}, []Hidden{Primary, Primary, Secondary}},
+		// 2 + 2 = 4: all three are small
+		{[]int64{2, 2, 4}, []Hidden{Primary, Primary, Primary}},
+		// 1 + 3 = 4 shown as <5 + <5 = <5: nothing to add
+		{[]int64{1, 3, 4}, []Hidden{Primary, Primary, Primary}},
+		// nothing small, nothing hidden; zeros are shown
+		{[]int64{0, 7, 7}, []Hidden{Shown, Shown, Shown}},
+	}
+	for _, c := range cases {
+		if got := Suppress(Table{Values: c.values, Relations: row}); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%v: %v, want %v", c.values, got, c.want)
+		}
+	}
+	// two rows and their column totals: a 2 in row A alone in its column; the complement is row B's cells
+	// (the smallest other row), so that A's and B's cells can trade places: A 2+10=12, B 5+6=11, total 7+16=23
+	two := Table{
+		Values: []int64{2, 10, 12, 5, 6, 11, 7, 16, 23},
+		Relations: []Relation{
+			{Total: 2, Parts: []int{0, 1}}, {Total: 5, Parts: []int{3, 4}}, {Total: 8, Parts: []int{6, 7}},
+			{Total: 6, Parts: []int{0, 3}}, {Total: 7, Parts: []int{1, 4}}, {Total: 8, Parts: []int{2, 5}},
+		},
+	}
+	got := Suppress(two)
+	if n := hiddenCount(got); got[0] != Primary || n != 4 || got[6] != Shown || got[7] != Shown || got[8] != Shown {
+		t.Errorf("two rows: %v: want the 2 and three more cells, no total of the table", got)
+	}
+	if e := recoverable(two, got); len(e) > 0 {
+		t.Errorf("two rows: cells %v can be worked out", e)
+	}
+}
+
+func hiddenCount(h []Hidden) int {
+	n := 0
+	for _, x := range h {
+		if x != Shown {
+			n++
+		}
+	}
+	return n
+}
+
+// demoDemand reads the demo's demand file as the analysis sees it: placed + waiting by year, area (each
+// municipality and the region) and place type (dag, doegn and alle), summed here from the CSV file.
+func demoDemand(t *testing.T) map[Key]int64 {
+	f, err := os.Open("../data/demo/demand.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	d := map[Key]int64{}
+	for _, r := range recs[1:] {
+		y, _ := strconv.Atoi(r[col["year"]])
+		m, _ := strconv.Atoi(r[col["municipality"]])
+		placed, _ := strconv.ParseInt(r[col["placed"]], 10, 64)
+		waiting, _ := strconv.ParseInt(r[col["waiting"]], 10, 64)
+		for _, a := range []int{data.RegionCode, m} {
+			for _, pt := range []string{r[col["place_type"]], "alle"} {
+				d[Key{y, a, r[col["target_group"]], pt}] += placed + waiting
+			}
+		}
+	}
+	return d
+}
+
+// Every demand table a viewer can see on the demo data (every year and target group: each filter of the
+// findings shows a part of these tables, so none shows more): every count of 1-4 is hidden, and a solver
+// that knows every shown cell, every sum, and that a "<5" cell is 1-4 and any cell at least 0, cannot work
+// out any hidden cell. The solver is written here apart from Suppress's own check: exact rational
+// elimination and range narrowing.
+func TestDisclosureOnTheDemo(t *testing.T) {
+	demand := demoDemand(t)
+	years, groups := map[int]bool{}, map[string]bool{}
+	for k := range demand {
+		years[k.Year], groups[k.TargetGroup] = true, true
+	}
+	var cells, primary, secondary int
+	for y := range years {
+		for g := range groups {
+			tb, keys := DemandTable(demand, y, g)
+			h := Suppress(tb)
+			for i, v := range tb.Values {
+				cells++
+				switch {
+				case SmallCount(v) && h[i] != Primary:
+					t.Errorf("%v = %d is shown", keys[i], v)
+				case h[i] == Primary:
+					primary++
+				case h[i] == Secondary:
+					secondary++
+				}
+			}
+			if e := recoverable(tb, h); len(e) > 0 {
+				for _, c := range e {
+					t.Errorf("%v (%d) can be worked out from the shown cells", keys[c], tb.Values[c])
+				}
+			}
+		}
+	}
+	t.Logf("demo demand: %d cells, %d hidden as <5 (%.1f %%), %d more hidden to protect them (%.1f %%)",
+		cells, primary, 100*float64(primary)/float64(cells), secondary, 100*float64(secondary)/float64(cells))
+	if secondary > primary {
+		t.Errorf("secondary suppression hides %d cells, more than the %d small counts it protects", secondary, primary)
+	}
+}
+
+// recoverable is the test's solver: the hidden cells it can pin to one value, by exact elimination over the
+// rationals (a hidden cell that a combination of the sums determines) or by narrowing each hidden cell's
+// range (1-4 for "<5", at least 0 otherwise; whole numbers) through the sums until nothing changes.
+func recoverable(t Table, h []Hidden) []int {
+	var unknown []int
+	pos := map[int]int{}
+	for i, x := range h {
+		if x != Shown {
+			pos[i] = len(unknown)
+			unknown = append(unknown, i)
+		}
+	}
+	var rows [][]*big.Rat // coefficients of the unknowns, then the constant
+	for _, r := range t.Relations {
+		row := make([]*big.Rat, len(unknown)+1)
+		for i := range row {
+			row[i] = new(big.Rat)
+		}
+		term := func(cell int, sign int64) {
+			if u, ok := pos[cell]; ok {
+				row[u].Add(row[u], big.NewRat(sign, 1))
+			} else {
+				row[len(unknown)].Sub(row[len(unknown)], big.NewRat(sign*t.Values[cell], 1))
+			}
+		}
+		term(r.Total, -1)
+		for _, p := range r.Parts {
+			term(p, 1)
+		}
+		rows = append(rows, row)
+	}
+	found := map[int]bool{}
+	// Gauss-Jordan
+	r := 0
+	for c := 0; c < len(unknown) && r < len(rows); c++ {
+		p := r
+		for p < len(rows) && rows[p][c].Sign() == 0 {
+			p++
+		}
+		if p == len(rows) {
+			continue
+		}
+		rows[r], rows[p] = rows[p], rows[r]
+		piv := new(big.Rat).Set(rows[r][c])
+		for j := range rows[r] {
+			rows[r][j].Quo(rows[r][j], piv)
+		}
+		for i := range rows {
+			if i != r && rows[i][c].Sign() != 0 {
+				f := new(big.Rat).Set(rows[i][c])
+				for j := range rows[i] {
+					rows[i][j].Sub(rows[i][j], new(big.Rat).Mul(f, rows[r][j]))
+				}
+			}
+		}
+		r++
+	}
+	for i := 0; i < r; i++ {
+		var nz []int
+		for j := 0; j < len(unknown); j++ {
+			if rows[i][j].Sign() != 0 {
+				nz = append(nz, j)
+			}
+		}
+		if len(nz) == 1 {
+			found[unknown[nz[0]]] = true
+		}
+	}
+	// ranges through each sum: total = Σ parts
+	lo, hi := map[int]int64{}, map[int]int64{}
+	for _, c := range unknown {
+		lo[c], hi[c] = 0, 1<<40
+		if h[c] == Primary {
+			lo[c], hi[c] = 1, 4
+		}
+	}
+	val := func(c int) (int64, int64) {
+		if _, ok := pos[c]; ok {
+			return lo[c], hi[c]
+		}
+		return t.Values[c], t.Values[c]
+	}
+	for changed := true; changed; {
+		changed = false
+		narrow := func(c int, l, u int64) {
+			if _, ok := pos[c]; !ok {
+				return
+			}
+			if l > lo[c] {
+				lo[c], changed = l, true
+			}
+			if u < hi[c] {
+				hi[c], changed = u, true
+			}
+		}
+		for _, rel := range t.Relations {
+			tl, tu := val(rel.Total)
+			var sl, su int64
+			for _, p := range rel.Parts {
+				l, u := val(p)
+				sl, su = sl+l, su+u
+			}
+			narrow(rel.Total, sl, su)
+			for _, p := range rel.Parts {
+				l, u := val(p)
+				narrow(p, tl-(su-u), tu-(sl-l))
+			}
+		}
+	}
+	for _, c := range unknown {
+		if lo[c] == hi[c] {
+			found[c] = true
+		}
+	}
+	var out []int
+	for _, c := range unknown {
+		if found[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package analysis
+
+import (
+	"fmt"
+	"hash/maphash"
+	"sync"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// DemandTable is the table of demand a viewer can see for one year and target group: the region and each
+// of its municipalities (rows) by place type dag, doegn and alle (columns), with the sums between them (alle
+// = dag + doegn in every row; the region = the sum of its municipalities in every column). Keys name the
+// cells.
+func DemandTable(demand map[Key]int64, year int, group string) (Table, []Key) {
+	areas := []int{data.RegionCode}
+	for _, m := range data.Municipalities() {
+		if m.RegionCode == data.RegionCode {
+			areas = append(areas, m.Code)
+		}
+	}
+	types := []string{"dag", "doegn", data.PlaceTypeAll.Code}
+	var t Table
+	var keys []Key
+	cell := func(a, p int) int { return a*len(types) + p }
+	for _, area := range areas {
+		for _, pt := range types {
+			k := Key{Year: year, Area: area, TargetGroup: group, PlaceType: pt}
+			keys = append(keys, k)
+			t.Values = append(t.Values, demand[k])
+		}
+	}
+	for a := range areas {
+		t.Relations = append(t.Relations, Relation{Total: cell(a, 2), Parts: []int{cell(a, 0), cell(a, 1)}})
+	}
+	for p := range types {
+		r := Relation{Total: cell(0, p)}
+		for a := 1; a < len(areas); a++ {
+			r.Parts = append(r.Parts, cell(a, p))
+		}
+		t.Relations = append(t.Relations, r)
+	}
+	return t, keys
+}
+
+// hiddenDemand runs disclosure control on every year's and target group's demand table (demand with the
+// region and "alle" added) and returns the hidden cells. The result depends on the demand alone, so the last
+// few results are kept (keyed by a hash of the demand) and the pages do not redo it on every request.
+func hiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
+	key := demandHash(demand)
+	hiddenMemo.Lock()
+	for _, m := range hiddenMemo.entries {
+		if m.key == key {
+			hiddenMemo.Unlock()
+			return m.hidden
+		}
+	}
+	hiddenMemo.Unlock()
+	h := computeHiddenDemand(demand, years)
+	hiddenMemo.Lock()
+	hiddenMemo.entries = append([]memoEntry{{key, h}}, hiddenMemo.entries[:min(len(hiddenMemo.entries), 3)]...)
+	hiddenMemo.Unlock()
+	return h
+}
+
+// hiddenMemo keeps the last four results of hiddenDemand (read only once made).
+var hiddenMemo struct {
+	sync.Mutex
+	entries []memoEntry
+}
+
+type memoEntry struct {
+	key    [2]uint64
+	hidden map[Key]Hidden
+}
+
+// demandHash hashes the demand map independently of its order: the sum and the xor of every entry's hash
+// (128 bits; equal hashes of different demand would need a collision of both).
+func demandHash(demand map[Key]int64) [2]uint64 {
+	var sum, xor uint64
+	var buf []byte
+	for k, v := range demand {
+		buf = fmt.Appendf(buf[:0], "%d|%d|%s|%s|%d", k.Year, k.Area, k.TargetGroup, k.PlaceType, v)
+		h := maphash.Bytes(memoSeed, buf)
+		sum += h
+		xor ^= h * 0x9e3779b97f4a7c15
+	}
+	return [2]uint64{sum, xor ^ uint64(len(demand))}
+}
+
+var memoSeed = maphash.MakeSeed()
+
+func computeHiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
+	groups := map[string]bool{}
+	for k := range demand {
+		groups[k.TargetGroup] = true
+	}
+	out := map[Key]Hidden{}
+	for _, y := range years {
+		for g := range groups {
+			t, keys := DemandTable(demand, y, g)
+			for i, h := range Suppress(t) {
+				if h != Shown {
+					out[keys[i]] = h
+				}
+			}
+		}
+	}
+	return out
+}
+
+// hideDemand hides from a gap finding every number that rests on hidden demand: its demand, gap and share;
+// the trend's demand in a hidden year and the changes computed from it; and the forecast (and its band) when
+// any year of the series is hidden. The severity and whether demand is growing stay, as PRODUCT.md allows.
+func hideDemand(f *Finding, hidden map[Key]Hidden) {
+	k := Key{Year: f.Year, Area: f.Area, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType}
+	at := func(y int) Hidden { kk := k; kk.Year = y; return hidden[kk] }
+	mark := func(field string, h Hidden) {
+		if f.Suppressed == nil {
+			f.Suppressed = map[string]string{}
+		}
+		f.Suppressed[field] = map[Hidden]string{Primary: "<5", Secondary: "–"}[h]
+	}
+	if h := at(f.Year); h != Shown {
+		mark("demand", h)
+		mark("gap", Secondary)
+		mark("gap_share", Secondary)
+		f.Demand, f.Gap, f.GapShare = 0, 0, nil
+	}
+	t := f.Trend
+	if t == nil {
+		return
+	}
+	t2 := *t
+	if h := at(t.FirstYear); h != Shown {
+		mark("trend.first_demand", h)
+		t2.FirstDemand = nil
+	}
+	if at(t.FirstYear) != Shown || at(f.Year) != Shown {
+		t2.ChangeSince = nil
+	}
+	if t.PrevDemand != nil && at(f.Year-1) != Shown {
+		mark("trend.previous_demand", at(f.Year-1))
+		t2.PrevDemand = nil
+	}
+	if at(f.Year-1) != Shown || at(f.Year) != Shown {
+		t2.ChangeSincePrev = nil
+	}
+	if len(t.Forecast) > 0 {
+		for y := t.FirstYear; y <= f.Year; y++ {
+			if at(y) != Shown {
+				mark("trend.forecast", Secondary)
+				t2.Forecast, t2.Band = nil, 0
+				break
+			}
+		}
+	}
+	f.Trend = &t2
+}
