@@ -31,7 +31,7 @@ const (
 // Kinds and Severities list the values findings take, for validating filters.
 var (
 	Kinds = []string{KindGap, KindGrowing, KindOverOccupancy, KindAtRisk, KindEmergencyTrack, KindCapacityChange, KindSelfSufficiency,
-		KindTariff, KindTariffRise}
+		KindTariff, KindTariffRise, KindCentral}
 	Severities = []string{CriticalShortage, Shortage, Balance, Surplus, Info, Warning, Critical}
 )
 
@@ -107,6 +107,9 @@ type Finding struct {
 	Change      *CapacityChange    `json:"change,omitempty"`
 	Flows       *Flows             `json:"flows,omitempty"`
 	Tariff      *TariffDevelopment `json:"tariff,omitempty"`
+	// BoughtOutside is the full-year places the region's municipalities bought outside the region
+	// (central announcements); nil when hidden from a viewer.
+	BoughtOutside *float64 `json:"bought_outside_region,omitempty"`
 	// Suppressed lists the fields hidden from a viewer (disclosure control) and what is shown instead: "<5"
 	// for a count of 1-4, "–" for a number hidden so that such a count cannot be worked out.
 	Suppressed map[string]string `json:"suppressed,omitempty"`

@@ -36,6 +36,7 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 	if err != nil {
 		return nil, err
 	}
+	out = append(out, analysis.CentralAnnouncements(in, flows, cfg, lang)...)
 	if v.Draft {
 		// purchases are person counts too, and disclosure control does not cover their flows yet: viewers
 		// (published views) get no self-sufficiency findings

@@ -1,0 +1,149 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// KindCentral is a finding on a target group of the central announcements (centrale udmeldinger): the
+// national social board asks the regions to report on these groups every year, however few citizens they
+// count.
+const KindCentral = "central_announcement"
+
+// CentralGroups are the target groups of the central announcements: developmental disability with a
+// sentence (who may need a secure ward), pregnant women with substance misuse, and severe eating disorders.
+var CentralGroups = []string{"udviklingshaemning-dom", "gravide-misbrug", "spiseforstyrrelse"}
+
+// CentralAnnouncements returns, for every year with both supply and demand data and every central group, the
+// region's supply and demand (place type alle) and the full-year places its municipalities bought in offers
+// outside the region, also when they are small or 0. For a viewer (in.Viewer), demand follows the demand
+// tables' disclosure control and purchases outside the region below 5 show as "<5" (they are in no sum a
+// viewer sees). The severity is the gap's: critical for a critical shortage, warning for a shortage, info
+// otherwise.
+func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang string) []Finding {
+	supply, demand := withAll(in.Supply), withAll(in.Demand)
+	supplyYears, demandYears := map[int]bool{}, map[int]bool{}
+	for k := range supply {
+		supplyYears[k.Year] = true
+	}
+	var years []int
+	for k := range demand {
+		if !demandYears[k.Year] {
+			demandYears[k.Year] = true
+			years = append(years, k.Year)
+		}
+	}
+	sort.Ints(years)
+	var hidden map[Key]Hidden
+	if in.Viewer {
+		hidden = hiddenDemand(demand, years)
+	}
+	outside := map[[2]any]int64{} // {year, group} → hundredths bought outside the region
+	for _, f := range flows {
+		b, ok := data.MunicipalityByCode(f.Buyer)
+		if !ok || b.RegionCode != data.RegionCode {
+			continue
+		}
+		if l, ok := data.MunicipalityByCode(f.Location); ok && l.RegionCode == data.RegionCode {
+			continue
+		}
+		outside[[2]any{f.Year, f.TargetGroup}] += f.PlacesH
+	}
+	var out []Finding
+	for _, y := range years {
+		if !supplyYears[y] {
+			continue
+		}
+		for _, g := range CentralGroups {
+			k := Key{Year: y, Area: data.RegionCode, TargetGroup: g, PlaceType: data.PlaceTypeAll.Code}
+			s, d := supply[k], demand[k]
+			sev := Info
+			switch cfg.Severity(s, d) {
+			case CriticalShortage:
+				sev = Critical
+			case Shortage:
+				sev = Warning
+			}
+			bought := places(outside[[2]any{y, g}])
+			f := Finding{
+				ID:   fmt.Sprintf("%s-%d-%s", KindCentral, y, g),
+				Kind: KindCentral, Severity: sev, Year: y, TargetGroup: g, Area: data.RegionCode,
+				PlaceType: data.PlaceTypeAll.Code, Supply: s, Demand: d, Gap: d - s, BoughtOutside: &bought,
+				URL: Filter{Year: y, TargetGroup: g, Kind: KindCentral}.URL(),
+			}
+			if d > 0 {
+				share := float64(d-s) / float64(d)
+				f.GapShare = &share
+			}
+			if hidden != nil {
+				hideDemand(&f, hidden)
+				if h := outside[[2]any{y, g}]; h > 0 && h < 500 {
+					if f.Suppressed == nil {
+						f.Suppressed = map[string]string{}
+					}
+					f.Suppressed["bought_outside_region"] = "<5"
+					f.BoughtOutside = nil
+				}
+			}
+			f.Sentence = centralSentence(f, outside[[2]any{y, g}], lang)
+			out = append(out, f)
+		}
+	}
+	SortFindings(out)
+	return out
+}
+
+// centralSentence says a central group's supply, demand and purchases outside the region (h hundredths).
+func centralSentence(f Finding, h int64, lang string) string {
+	en := lang == "en"
+	n := func(v int64) string { return FormatInt(v, lang) }
+	group := groupName(f.TargetGroup, lang)
+	unit := phrasesFor(lang).count(f.Supply)
+	var dem string
+	switch shown, hidden := f.Suppressed["demand"]; {
+	case hidden && shown == "<5" && en:
+		dem = "demand of fewer than 5"
+	case hidden && shown == "<5":
+		dem = "en efterspørgsel på færre end 5"
+	case hidden && en:
+		dem = "demand not shown, for confidentiality"
+	case hidden:
+		dem = "en efterspørgsel, der ikke vises af hensyn til diskretion"
+	case en:
+		dem = "demand of " + n(f.Demand)
+	default:
+		dem = "en efterspørgsel på " + n(f.Demand)
+	}
+	var bought string
+	_, small := f.Suppressed["bought_outside_region"]
+	switch {
+	case small && en:
+		bought = "fewer than 5 full-year places"
+	case small:
+		bought = "færre end 5 helårspladser"
+	case h == 0 && en:
+		bought = "no places"
+	case h == 0:
+		bought = "ingen pladser"
+	default:
+		bought = fullYearPlaces(h, lang)
+	}
+	if en {
+		return fmt.Sprintf("Central announcement, %s: %s %s in the region and %s in %d; the region's municipalities bought %s outside the region.",
+			lowerFirst(group), n(f.Supply), unit, dem, f.Year, bought)
+	}
+	return fmt.Sprintf("Central udmelding, %s: %s %s i regionen og %s i %d; regionens kommuner købte %s uden for regionen.",
+		lowerFirst(group), n(f.Supply), unit, dem, f.Year, bought)
+}
+
+// lowerFirst returns s with its first letter in lower case ("borgere med ..." inside a sentence).
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return string(unicode.ToLower(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
+}
