@@ -40,7 +40,7 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 	sort.Ints(years)
 	var hidden map[Key]Hidden
 	if in.Viewer {
-		hidden = hiddenDemand(demand, years)
+		hidden = hiddenDemand(demand, supply, years)
 	}
 	outside := map[[2]any]int64{} // {year, group} → hundredths bought outside the region
 	for _, f := range flows {

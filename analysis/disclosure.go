@@ -12,6 +12,9 @@ import (
 type Table struct {
 	Values    []int64
 	Relations []Relation
+	// Known marks cells a viewer knows even when hidden (a demand of 0 where there is no finding at all,
+	// because supply is 0 too): they are never hidden to protect another cell. May be nil.
+	Known []bool
 }
 
 // Relation says that cell Total is the sum of cells Parts (a municipality's day and residential places make
@@ -62,7 +65,7 @@ func Suppress(t Table) []Hidden {
 				hit = hit || containsInt(exposed, c)
 			}
 			for _, c := range cells {
-				if hit && h[c] == Shown && !containsInt(candidates, c) {
+				if hit && h[c] == Shown && !containsInt(candidates, c) && !(t.Known != nil && t.Known[c]) {
 					candidates = append(candidates, c)
 				}
 			}

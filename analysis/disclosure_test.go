@@ -62,10 +62,11 @@ func hiddenCount(h []Hidden) int {
 	return n
 }
 
-// demoDemand reads the demo's demand file as the analysis sees it: placed + waiting by year, area (each
-// municipality and the region) and place type (dag, doegn and alle), summed here from the CSV file.
-func demoDemand(t *testing.T) map[Key]int64 {
-	f, err := os.Open("../data/demo/demand.csv")
+// demoSeries reads a demo file as the analysis sees it: the sum of the value columns by year, area (each
+// municipality, by the area column, and the region) and place type (dag, doegn and alle), summed here from
+// the CSV file.
+func demoSeries(t *testing.T, file, area string, values ...string) map[Key]int64 {
+	f, err := os.Open("../data/demo/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +82,15 @@ func demoDemand(t *testing.T) map[Key]int64 {
 	d := map[Key]int64{}
 	for _, r := range recs[1:] {
 		y, _ := strconv.Atoi(r[col["year"]])
-		m, _ := strconv.Atoi(r[col["municipality"]])
-		placed, _ := strconv.ParseInt(r[col["placed"]], 10, 64)
-		waiting, _ := strconv.ParseInt(r[col["waiting"]], 10, 64)
+		m, _ := strconv.Atoi(r[col[area]])
+		var v int64
+		for _, c := range values {
+			n, _ := strconv.ParseInt(r[col[c]], 10, 64)
+			v += n
+		}
 		for _, a := range []int{data.RegionCode, m} {
 			for _, pt := range []string{r[col["place_type"]], "alle"} {
-				d[Key{y, a, r[col["target_group"]], pt}] += placed + waiting
+				d[Key{y, a, r[col["target_group"]], pt}] += v
 			}
 		}
 	}
@@ -99,7 +103,8 @@ func demoDemand(t *testing.T) map[Key]int64 {
 // out any hidden cell. The solver is written here apart from Suppress's own check: exact rational
 // elimination and range narrowing.
 func TestDisclosureOnTheDemo(t *testing.T) {
-	demand := demoDemand(t)
+	demand := demoSeries(t, "demand.csv", "municipality", "placed", "waiting")
+	supply := demoSeries(t, "capacity.csv", "location", "places")
 	years, groups := map[int]bool{}, map[string]bool{}
 	for k := range demand {
 		years[k.Year], groups[k.TargetGroup] = true, true
@@ -107,7 +112,7 @@ func TestDisclosureOnTheDemo(t *testing.T) {
 	var cells, primary, secondary int
 	for y := range years {
 		for g := range groups {
-			tb, keys := DemandTable(demand, y, g)
+			tb, keys := DemandTable(demand, supply, y, g)
 			h := Suppress(tb)
 			for i, v := range tb.Values {
 				cells++
@@ -255,4 +260,53 @@ func recoverable(t Table, h []Hidden) []int {
 		}
 	}
 	return out
+}
+
+// Sentences for a viewer, written by hand: Læsø's demand of 2 shows as "færre end 5"; Aalborg's 30, which
+// with the region's 32 would give Læsø's away, is hidden as "–" (the smallest cell that protects it); the
+// region's total stays.
+func TestSuppressedSentences(t *testing.T) {
+	in := Input{
+		Supply: map[Key]int64{{2023, 825, "misbrug", "doegn"}: 1, {2023, 851, "misbrug", "doegn"}: 20, {2023, 1081, "misbrug", "doegn"}: 21},
+		Demand: map[Key]int64{{2023, 825, "misbrug", "doegn"}: 2, {2023, 851, "misbrug", "doegn"}: 30, {2023, 1081, "misbrug", "doegn"}: 32},
+		Viewer: true,
+	}
+	const one = " Der er kun data for ét år, så der laves ingen prognose."
+	const oneEN = " There are data for one year only, so no forecast is made."
+	want := map[string][2]string{
+		"gap-2023-825-misbrug-doegn": {
+			"Borgere med misbrug i Læsø: udbuddet er 1 døgnplads i 2023, og efterspørgslen er færre end 5 (vises ikke af hensyn til diskretion)." + one,
+			"Citizens with substance misuse in Læsø: supply is 1 residential place in 2023, and demand is fewer than 5 (not shown, for confidentiality)." + oneEN},
+		"gap-2023-851-misbrug-doegn": {
+			"Borgere med misbrug i Aalborg: udbuddet er 20 døgnpladser i 2023; efterspørgslen vises ikke af hensyn til diskretion." + one,
+			"Citizens with substance misuse in Aalborg: supply is 20 residential places in 2023; demand is not shown, for confidentiality." + oneEN},
+		// 32 − 21 = 11 of 32 = 34,4 %: a critical shortage
+		"gap-2023-1081-misbrug-doegn": {
+			"Borgere med misbrug: efterspørgslen på 32 døgnpladser overstiger udbuddet på 21 med 11 pladser (34 %) i 2023." + one,
+			"Citizens with substance misuse: demand for 32 residential places exceeds supply of 21 by 11 places (34%) in 2023." + oneEN},
+	}
+	for i, lang := range []string{"da", "en"} {
+		got := map[string]Finding{}
+		for _, f := range Gaps(in, DefaultConfig(), lang) {
+			got[f.ID] = f
+		}
+		for id, w := range want {
+			if f := got[id]; f.Sentence != w[i] {
+				t.Errorf("%s (%s):\n got  %s\n want %s", id, lang, f.Sentence, w[i])
+			}
+		}
+		if f := got["gap-2023-825-misbrug-doegn"]; f.Suppressed["demand"] != "<5" || f.Demand != 0 || f.GapShare != nil || f.Severity != Balance {
+			t.Errorf("Læsø: %+v", f)
+		}
+		if f := got["gap-2023-851-misbrug-doegn"]; f.Suppressed["demand"] != "–" || f.Demand != 0 || f.Severity != CriticalShortage {
+			t.Errorf("Aalborg: %+v", f)
+		}
+	}
+	// an analyst (not a viewer) sees every count
+	in.Viewer = false
+	for _, f := range Gaps(in, DefaultConfig(), "da") {
+		if f.Suppressed != nil {
+			t.Errorf("%s hidden from an analyst", f.ID)
+		}
+	}
 }

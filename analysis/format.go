@@ -62,6 +62,18 @@ func PctOneDecimal(num, den int64, lang string) string {
 	return percent(formatDecimals(RoundDiv(1000*num, den), 1, lang), lang) // tenths of a percent
 }
 
+// percentHundredths writes a percent given in hundredths of a percent with the decimals it has: "97,4 %",
+// "95 %", "2,55 %" (a budget or a frame: a given number, shown as it is).
+func percentHundredths(h int64, lang string) string {
+	switch {
+	case h%100 == 0:
+		return percent(formatDecimals(h/100, 0, lang), lang)
+	case h%10 == 0:
+		return percent(formatDecimals(h/10, 1, lang), lang)
+	}
+	return percent(formatDecimals(h, 2, lang), lang)
+}
+
 // FormatHundredths writes an exact decimal with one decimal ("16,9"), for full-year places.
 func FormatHundredths(h int64, lang string) string {
 	return formatDecimals(RoundDiv(h, 10), 1, lang)

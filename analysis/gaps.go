@@ -82,8 +82,9 @@ type Trend struct {
 
 // Point is one forecast value.
 type Point struct {
-	Year  int     `json:"year"`
-	Value float64 `json:"value"`
+	Year    int     `json:"year"`
+	Value   float64 `json:"value"`
+	Exceeds bool    `json:"exceeds_supply"` // above today's supply (decided exactly)
 }
 
 // Finding is one conclusion with its numbers and its sentence.
@@ -184,7 +185,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 	sort.Ints(yearList)
 	var hidden map[Key]Hidden
 	if in.Viewer {
-		hidden = hiddenDemand(demand, yearList)
+		hidden = hiddenDemand(demand, supply, yearList)
 	}
 	var out []Finding
 	for k := range keys {
@@ -209,7 +210,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		if hidden != nil {
 			hideDemand(&f, hidden)
 		}
-		f.Sentence = gapSentence(f, lang)
+		f.Sentence = gapSentence(f, cfg, lang)
 		out = append(out, f)
 		if f.Trend != nil && f.Trend.Growing {
 			g := f
@@ -319,10 +320,9 @@ func trend(demand map[Key]int64, allYears []int, k Key, supply int64, cfg Config
 		t.Band = math.Sqrt(ssr / float64(len(years)-2))
 	}
 	for i := 1; i <= cfg.ForecastYears; i++ {
-		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: predict(k.Year + i)})
-		if predictNum(k.Year+i) > supply*n*den { // exact: the forecast exceeds today's supply
-			t.Growing = true
-		}
+		above := predictNum(k.Year+i) > supply*n*den // exact: the forecast exceeds today's supply
+		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: predict(k.Year + i), Exceeds: above})
+		t.Growing = t.Growing || above
 	}
 	return t
 }

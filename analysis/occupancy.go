@@ -48,11 +48,10 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			continue
 		}
 		occ := int64(o.Occupied) // hundredths of a place
-		pct := func(num, den int64) string { return PctWhole(num, den, lang) }
 		// an occupancy more than the configured points below the budget, shown so that it reads so next to
 		// the budget shown as a whole percent
 		below := func(y OfferYear) string {
-			limit := float64(RoundDiv(int64(y.Budgeted), 100) - cfg.AtRiskPoints)
+			limit := float64(int64(y.Budgeted)-100*cfg.AtRiskPoints) / 100 // the budget is shown with its decimals
 			return percent(clear(pctOf(int64(y.Occupied), y.Places), func(v float64) bool { return v < limit }, lang), lang)
 		}
 		base := Finding{Year: o.Year, TargetGroup: o.TargetGroup, Area: o.Location, PlaceType: data.PlaceTypeAll.Code,
@@ -68,8 +67,13 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 				f.Severity = Critical
 			}
 			shown := percent(clear(pctOf(occ, o.Places), func(v float64) bool { return v > float64(cfg.OverOccupancyPct) }, lang), lang)
+			// the occupied places, with a second decimal when one would read as full ("16,01", not "16,0" of 16)
+			occText := FormatHundredths(occ, lang)
+			if RoundDiv(occ, 10) <= o.Places*10 {
+				occText = formatDecimals(occ, 2, lang)
+			}
 			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, shown, o.Year,
-				FormatHundredths(occ, lang), FormatInt(o.Places, lang), p.count(o.Places))
+				occText, FormatInt(o.Places, lang), p.count(o.Places))
 			out = append(out, f)
 		}
 		// occupancy < budget − points  ⇔  occ·100 < (budget − points·100)·places   (budget in hundredths of %)
@@ -78,7 +82,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			f.ID = fmt.Sprintf("at_risk-%d-%s", o.Year, o.OfferID)
 			f.Kind, f.Severity = KindAtRisk, Warning
 			f.Sentence = fmt.Sprintf(p.atRisk, o.Name, below(o), o.Year, cfg.AtRiskPoints,
-				pct(int64(o.Budgeted), 10000))
+				percentHundredths(int64(o.Budgeted), lang))
 			out = append(out, f)
 			if atRisk[o.OfferID] == nil {
 				atRisk[o.OfferID] = map[int]OfferYear{}
@@ -92,7 +96,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 				for _, y := range []OfferYear{prev, o} {
 					years = append(years, fmt.Sprintf(p.emergencyYear, y.Year, below(y)))
 				}
-				e.Sentence = fmt.Sprintf(p.emergency, o.Name, cfg.AtRiskPoints, pct(int64(o.Budgeted), 10000), strings.Join(years, "; "))
+				e.Sentence = fmt.Sprintf(p.emergency, o.Name, cfg.AtRiskPoints, percentHundredths(int64(o.Budgeted), lang), strings.Join(years, "; "))
 				out = append(out, e)
 			}
 		}

@@ -19,7 +19,8 @@ type phrases struct {
 	overOccupancy, atRisk, emergency, emergencyYear, place, places string
 	changeSubject, change, opened, closed, openedClosed            string
 	changeOffers, otherOffer, otherOffers, and                     string
-	surveyOne, surveyMany                                          string
+	surveyOne, surveyMany, surveyVerbOne, surveyVerbMany           string
+	almostUnchanged                                                string
 	hidden, hiddenSmall, growingHidden                             string
 }
 
@@ -31,9 +32,12 @@ var da = phrases{
 	risen:           "Efterspørgslen er steget %s siden %d",
 	fallen:          "Efterspørgslen er faldet %s siden %d",
 	unchanged:       "Efterspørgslen er uændret siden %d",
-	survey:          "%d af %d %s vurderer, at udbuddet kun i ringe grad dækker behovet",
+	survey:          "%d af %d %s %s, at udbuddet kun i ringe grad dækker behovet",
 	surveyOne:       "kommune",
 	surveyMany:      "kommuner",
+	surveyVerbOne:   "vurderer",
+	surveyVerbMany:  "vurderer",
+	almostUnchanged: "Efterspørgslen er næsten uændret siden %d",
 	surveyOwn:       "kommunen vurderer, at udbuddet kun i ringe grad dækker behovet",
 	areaIn:          "%s i %s",
 	join:            ", og ",
@@ -69,9 +73,12 @@ var en = phrases{
 	risen:           "Demand has risen %s since %d",
 	fallen:          "Demand has fallen %s since %d",
 	unchanged:       "Demand is unchanged since %d",
-	survey:          "%d of %d municipalities %s that supply meets the need only poorly",
-	surveyOne:       "considers",
-	surveyMany:      "consider",
+	survey:          "%d of %d %s %s that supply meets the need only poorly",
+	surveyOne:       "municipality",
+	surveyMany:      "municipalities",
+	surveyVerbOne:   "considers",
+	surveyVerbMany:  "consider",
+	almostUnchanged: "Demand is almost unchanged since %d",
 	surveyOwn:       "the municipality considers that supply meets the need only poorly",
 	areaIn:          "%s in %s",
 	join:            ", and ",
@@ -161,7 +168,7 @@ func (p phrases) count(n int64) string {
 }
 
 // gapSentence says a gap finding in one sentence (plus trend and survey clauses), from its numbers.
-func gapSentence(f Finding, lang string) string {
+func gapSentence(f Finding, cfg Config, lang string) string {
 	p := phrasesFor(lang)
 	n := func(v int64) string { return FormatInt(v, lang) }
 	name := subject(f, lang)
@@ -173,12 +180,12 @@ func gapSentence(f Finding, lang string) string {
 	case hidden:
 		s = fmt.Sprintf(p.hidden, name, n(f.Supply), pt(f.Supply), f.Year)
 	case f.Severity == Shortage || f.Severity == CriticalShortage:
-		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), PctWhole(f.Gap, f.Demand, lang), f.Year)
+		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), gapPct(f, cfg, lang), f.Year)
 	case f.Severity == Surplus:
 		if f.Demand == 0 {
 			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt(f.Supply), f.Year)
 		} else {
-			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt(f.Supply), n(f.Demand), n(-f.Gap), p.count(-f.Gap), PctWhole(-f.Gap, f.Demand, lang), f.Year)
+			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt(f.Supply), n(f.Demand), n(-f.Gap), p.count(-f.Gap), gapPct(f, cfg, lang), f.Year)
 		}
 	default:
 		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt(f.Supply), n(f.Demand), f.Year)
@@ -188,8 +195,10 @@ func gapSentence(f Finding, lang string) string {
 		first := *t.FirstDemand
 		change := f.Demand - first
 		switch pct := RoundDiv(100*abs(change), first); {
-		case pct == 0:
+		case change == 0:
 			clauses = append(clauses, fmt.Sprintf(p.unchanged, t.FirstYear))
+		case pct == 0: // less than half a percent: not "unchanged" next to two different numbers
+			clauses = append(clauses, fmt.Sprintf(p.almostUnchanged, t.FirstYear))
 		case change > 0:
 			clauses = append(clauses, fmt.Sprintf(p.risen, PctWhole(abs(change), first, lang), t.FirstYear))
 		default:
@@ -200,11 +209,16 @@ func gapSentence(f Finding, lang string) string {
 		if f.Area == data.RegionCode {
 			// Danish counts the municipalities asked ("1 af 1 kommune"); English agrees the verb with those
 			// who answered ("1 of 11 municipalities considers")
-			words := p.surveyMany
-			if lang == "en" && f.Survey.Low == 1 || lang != "en" && f.Survey.Scored == 1 {
-				words = p.surveyOne
+			// the noun counts those who answered ("1 af 1 kommune", "1 of 1 municipality"); English agrees the
+			// verb with those who scored low ("1 of 11 municipalities considers")
+			noun, verb := p.surveyMany, p.surveyVerbMany
+			if f.Survey.Scored == 1 {
+				noun = p.surveyOne
 			}
-			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored, words))
+			if f.Survey.Low == 1 {
+				verb = p.surveyVerbOne
+			}
+			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored, noun, verb))
 		} else {
 			clauses = append(clauses, p.surveyOwn)
 		}
@@ -223,6 +237,23 @@ func gapSentence(f Finding, lang string) string {
 	return s
 }
 
+// gapPct writes the gap's share of demand as a whole percent, or with the decimals that keep it on the
+// right side of the thresholds behind the severity (a shortage of 14,99 % is not shown as "15 %").
+func gapPct(f Finding, cfg Config, lang string) string {
+	g := abs(f.Gap)
+	v := float64(RoundDiv(10000*g, f.Demand)) / 100 // exact to two decimals
+	var ok func(float64) bool
+	switch f.Severity {
+	case CriticalShortage:
+		ok = func(x float64) bool { return x >= float64(cfg.CriticalPct) }
+	case Shortage:
+		ok = func(x float64) bool { return x >= float64(cfg.ShortagePct) && x < float64(cfg.CriticalPct) }
+	default: // surplus
+		ok = func(x float64) bool { return x >= float64(cfg.SurplusPct) }
+	}
+	return percent(clear(v, ok, lang), lang)
+}
+
 // growingSentence says where demand is heading when its forecast exceeds today's supply.
 func growingSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
@@ -231,6 +262,9 @@ func growingSentence(f Finding, lang string) string {
 	}
 	var points []string
 	for _, pt := range f.Trend.Forecast {
+		if !pt.Exceeds { // a forecast year below supply is not "more than" it
+			continue
+		}
 		// a forecast above supply reads as above it ("34,2", not "34" next to a supply of 34)
 		value := clear(pt.Value, func(v float64) bool { return pt.Value <= float64(f.Supply) || v > float64(f.Supply) }, lang)
 		points = append(points, fmt.Sprintf(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))

@@ -11,8 +11,8 @@ import (
 // DemandTable is the table of demand a viewer can see for one year and target group: the region and each
 // of its municipalities (rows) by place type dag, doegn and alle (columns), with the sums between them (alle
 // = dag + doegn in every row; the region = the sum of its municipalities in every column). Keys name the
-// cells.
-func DemandTable(demand map[Key]int64, year int, group string) (Table, []Key) {
+// cells. A cell whose demand and supply are both 0 has no finding, so a viewer knows it is 0 (Known).
+func DemandTable(demand, supply map[Key]int64, year int, group string) (Table, []Key) {
 	areas := []int{data.RegionCode}
 	for _, m := range data.Municipalities() {
 		if m.RegionCode == data.RegionCode {
@@ -28,6 +28,7 @@ func DemandTable(demand map[Key]int64, year int, group string) (Table, []Key) {
 			k := Key{Year: year, Area: area, TargetGroup: group, PlaceType: pt}
 			keys = append(keys, k)
 			t.Values = append(t.Values, demand[k])
+			t.Known = append(t.Known, demand[k] == 0 && supply[k] == 0)
 		}
 	}
 	for a := range areas {
@@ -43,11 +44,11 @@ func DemandTable(demand map[Key]int64, year int, group string) (Table, []Key) {
 	return t, keys
 }
 
-// hiddenDemand runs disclosure control on every year's and target group's demand table (demand with the
-// region and "alle" added) and returns the hidden cells. The result depends on the demand alone, so the last
+// hiddenDemand runs disclosure control on every year's and target group's demand table (demand and supply
+// with the region and "alle" added) and returns the hidden cells. The result depends on them alone, so the last
 // few results are kept (keyed by a hash of the demand) and the pages do not redo it on every request.
-func hiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
-	key := demandHash(demand)
+func hiddenDemand(demand, supply map[Key]int64, years []int) map[Key]Hidden {
+	key := demandHash(demand, supply)
 	hiddenMemo.Lock()
 	for _, m := range hiddenMemo.entries {
 		if m.key == key {
@@ -56,7 +57,7 @@ func hiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
 		}
 	}
 	hiddenMemo.Unlock()
-	h := computeHiddenDemand(demand, years)
+	h := computeHiddenDemand(demand, supply, years)
 	hiddenMemo.Lock()
 	hiddenMemo.entries = append([]memoEntry{{key, h}}, hiddenMemo.entries[:min(len(hiddenMemo.entries), 3)]...)
 	hiddenMemo.Unlock()
@@ -76,21 +77,23 @@ type memoEntry struct {
 
 // demandHash hashes the demand map independently of its order: the sum and the xor of every entry's hash
 // (128 bits; equal hashes of different demand would need a collision of both).
-func demandHash(demand map[Key]int64) [2]uint64 {
+func demandHash(demand, supply map[Key]int64) [2]uint64 {
 	var sum, xor uint64
 	var buf []byte
-	for k, v := range demand {
-		buf = fmt.Appendf(buf[:0], "%d|%d|%s|%s|%d", k.Year, k.Area, k.TargetGroup, k.PlaceType, v)
-		h := maphash.Bytes(memoSeed, buf)
-		sum += h
-		xor ^= h * 0x9e3779b97f4a7c15
+	for i, m := range []map[Key]int64{demand, supply} {
+		for k, v := range m {
+			buf = fmt.Appendf(buf[:0], "%d|%d|%d|%s|%s|%d", i, k.Year, k.Area, k.TargetGroup, k.PlaceType, v)
+			h := maphash.Bytes(memoSeed, buf)
+			sum += h
+			xor ^= h * 0x9e3779b97f4a7c15
+		}
 	}
-	return [2]uint64{sum, xor ^ uint64(len(demand))}
+	return [2]uint64{sum, xor ^ uint64(len(demand))<<32 ^ uint64(len(supply))}
 }
 
 var memoSeed = maphash.MakeSeed()
 
-func computeHiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
+func computeHiddenDemand(demand, supply map[Key]int64, years []int) map[Key]Hidden {
 	groups := map[string]bool{}
 	for k := range demand {
 		groups[k.TargetGroup] = true
@@ -98,7 +101,7 @@ func computeHiddenDemand(demand map[Key]int64, years []int) map[Key]Hidden {
 	out := map[Key]Hidden{}
 	for _, y := range years {
 		for g := range groups {
-			t, keys := DemandTable(demand, y, g)
+			t, keys := DemandTable(demand, supply, y, g)
 			for i, h := range Suppress(t) {
 				if h != Shown {
 					out[keys[i]] = h

@@ -189,14 +189,7 @@ func tariffTypeName(placeType, lang string) string {
 
 // frameText writes the frame (a fraction) as a percent with the decimals it has: "2,5 %", "3 %".
 func frameText(frame float64, lang string) string {
-	h := int64(math.Round(frame * 10000)) // hundredths of a percent
-	switch {
-	case h%100 == 0:
-		return percent(formatDecimals(h/100, 0, lang), lang)
-	case h%10 == 0:
-		return percent(formatDecimals(h/10, 1, lang), lang)
-	}
-	return percent(formatDecimals(h, 2, lang), lang)
+	return percentHundredths(int64(math.Round(frame*10000)), lang)
 }
 
 // relative says b against a (averages as sums and counts) in whole percent, so that it never reads as the
