@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -242,29 +243,54 @@ func withAll(m map[Key]int64) map[Key]int64 {
 
 var severityRank = map[string]int{CriticalShortage: 0, Critical: 0, Shortage: 1, Warning: 1, Surplus: 2, Info: 3, Balance: 4}
 
-// SortFindings orders findings by year, area, severity (worst first), target group, place type and kind.
+// SortFindings orders findings by year, area, severity (worst first), target group, place type and kind
+// (stable). It sorts small keys and moves each finding once: findings are large to copy.
 func SortFindings(fs []Finding) {
-	ptRank := map[string]int{"doegn": 0, "dag": 1, "alle": 2}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.Year != b.Year:
-			return a.Year > b.Year
-		case a.Area != b.Area:
-			if a.Area == data.RegionCode || b.Area == data.RegionCode {
-				return a.Area == data.RegionCode // the region before its municipalities
-			}
-			return a.Area < b.Area
-		case severityRank[a.Severity] != severityRank[b.Severity]:
-			return severityRank[a.Severity] < severityRank[b.Severity]
-		case a.TargetGroup != b.TargetGroup:
-			return a.TargetGroup < b.TargetGroup
-		case a.PlaceType != b.PlaceType:
-			return ptRank[a.PlaceType] < ptRank[b.PlaceType]
-		default:
-			return a.Kind < b.Kind
+	type key struct {
+		year, area, sev, pt, i int
+		group, kind            string
+	}
+	ptRank := func(p string) int {
+		switch p {
+		case "doegn":
+			return 0
+		case "dag":
+			return 1
 		}
+		return 2
+	}
+	keys := make([]key, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		area := f.Area
+		if area == data.RegionCode {
+			area = -1 // the region before its municipalities
+		}
+		keys[i] = key{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: ptRank(f.PlaceType), i: i,
+			group: f.TargetGroup, kind: f.Kind}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.year != b.year:
+			return a.year - b.year
+		case a.area != b.area:
+			return a.area - b.area
+		case a.sev != b.sev:
+			return a.sev - b.sev
+		case a.group != b.group:
+			return strings.Compare(a.group, b.group)
+		case a.pt != b.pt:
+			return a.pt - b.pt
+		case a.kind != b.kind:
+			return strings.Compare(a.kind, b.kind)
+		}
+		return a.i - b.i
 	})
+	sorted := make([]Finding, len(fs))
+	for n, k := range keys {
+		sorted[n] = fs[k.i]
+	}
+	copy(fs, sorted)
 }
 
 // trend computes demand's change since the first year with demand data and since the year before, and a
