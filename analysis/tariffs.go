@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -74,15 +75,25 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 	// rose reports whether b is more than frame above a (averages as sum/count), exactly:
 	// b/bn > a/an · (1 + frame/10000)  ⇔  b·an·10000 > a·bn·(10000 + frame)
 	rose := func(b, bn, a, an int64) bool { return b*an*10000 > a*bn*(10000+frame) }
+	// the first year of each cell's unbroken run of years, found once per cell in year order
+	ordered := make([]cellKey, 0, len(cells))
+	for k := range cells {
+		ordered = append(ordered, k)
+	}
+	sort.Slice(ordered, func(i, j int) bool { return ordered[i].Year < ordered[j].Year })
+	firstYear := make(map[cellKey]int, len(cells))
+	for _, k := range ordered {
+		prev := k
+		prev.Year--
+		if f, ok := firstYear[prev]; ok {
+			firstYear[k] = f
+		} else {
+			firstYear[k] = k.Year
+		}
+	}
 	var out []Finding
 	for k, c := range cells {
-		first := k.Year
-		for y := k.Year - 1; ; y-- {
-			if _, ok := cells[cellKey{y, k.Area, k.TargetGroup, k.PlaceType}]; !ok {
-				break
-			}
-			first = y
-		}
+		first := firstYear[k]
 		td := TariffDevelopment{Average: kroner(c.sum, c.count), Offers: int(c.count), Frame: float64(frame) / 10000,
 			sum: c.sum, count: c.count}
 		sev := Info

@@ -185,10 +185,10 @@ func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow
 	return out, err
 }
 
-// TariffLines returns every offer's tariffs per year.
+// TariffLines returns the tariffs of the offers located in the region, per year.
 func (s *Reader) TariffLines(ctx context.Context, v View) ([]data.TariffLine, error) {
 	var out []data.TariffLine
-	err := s.rows(ctx, "tariff_lines", []any{v.Draft}, func(r *sql.Rows) error {
+	err := s.rows(ctx, "tariff_lines", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
 		var l data.TariffLine
 		var groups string
 		err := r.Scan(&l.Year, &l.OfferID, &l.OfferName, &l.Location, &groups, &l.TariffType, &l.AmountH)
