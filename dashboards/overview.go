@@ -170,6 +170,9 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		case (f.Kind == analysis.KindGap || f.Kind == analysis.KindGrowing) && f.PlaceType == data.PlaceTypeAll.Code && r.PlaceType == "":
 			// a gap of day and residential places together is shown when asked for (place_type=alle); other
 			// kinds (capacity changes) exist only at that level
+		case r.Kind == "" && (f.Kind == analysis.KindTariff || f.Kind == analysis.KindTariffRise || f.Kind == analysis.KindSelfSufficiency):
+			// tariffs and self-sufficiency are many findings per year; the overview shows them when asked for
+			// (kind=tariff, ...), and /gaps and the API always
 		default:
 			p.Findings = append(p.Findings, v)
 		}

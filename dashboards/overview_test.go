@@ -425,3 +425,18 @@ func TestEChartsIsEmbedded(t *testing.T) {
 		t.Fatalf("echarts.min.js: status %d; run `make assets` (npm ci + copy) before testing", res.StatusCode)
 	}
 }
+
+// The overview keeps to the findings a politician reads first: tariffs (many per year) show when asked for
+// with kind=tariff; the demo's 2023 has tariff findings for autism residential places.
+func TestOverviewTariffsOnRequest(t *testing.T) {
+	srv, _ := mustServe(t)
+	_, plain := get(t, srv.URL+"/?year=2023")
+	_, asked := get(t, srv.URL+"/?year=2023&kind=tariff&target_group=autisme-boern")
+	const sentence = "den gennemsnitlige døgntakst var"
+	if strings.Contains(plain, sentence) {
+		t.Error("the overview lists tariff findings without being asked")
+	}
+	if !strings.Contains(asked, sentence) {
+		t.Error("kind=tariff does not list the tariff findings")
+	}
+}
