@@ -430,3 +430,19 @@ func TestSentencesReadAsTheirComparison(t *testing.T) {
 		}
 	}
 }
+
+// A finding's URL is the overview filtered to it, parameters in alphabetical order, values escaped.
+func TestFilterURL(t *testing.T) {
+	cases := map[string]Filter{
+		"/?":          {},
+		"/?year=2023": {Year: 2023},
+		"/?municipality=851&place_type=doegn&target_group=autisme-boern&year=2023": {Year: 2023, TargetGroup: "autisme-boern", PlaceType: "doegn", Municipality: 851},
+		"/?kind=tariff&municipality=all&offer=A+%26+B&severity=warning":            {Kind: "tariff", Municipality: AllAreas, Offer: "A & B", Severity: "warning"},
+		"/?target_group=misbrug": {TargetGroup: "misbrug", Municipality: 1081},
+	}
+	for want, x := range cases {
+		if got := x.URL(); got != want {
+			t.Errorf("%+v: %s, want %s", x, got, want)
+		}
+	}
+}

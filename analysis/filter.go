@@ -58,26 +58,36 @@ func (x Filter) Select(fs []Finding) []Finding {
 	return out
 }
 
-// URL is the overview page filtered as x: the view that shows a finding's numbers.
+// URL is the overview page filtered as x: the view that shows a finding's numbers. The parameters come in
+// alphabetical order, as url.Values.Encode writes them (built directly: every finding has one).
 func (x Filter) URL() string {
-	q := url.Values{}
-	for k, v := range map[string]string{"target_group": x.TargetGroup, "place_type": x.PlaceType, "kind": x.Kind,
-		"severity": x.Severity, "offer": x.Offer} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if x.Year != 0 {
-		q.Set("year", strconv.Itoa(x.Year))
-	}
+	area := ""
 	switch x.Municipality {
 	case 0, data.RegionCode:
 	case AllAreas:
-		q.Set("municipality", "all")
+		area = "all"
 	default:
-		q.Set("municipality", strconv.Itoa(x.Municipality))
+		area = strconv.Itoa(x.Municipality)
 	}
-	return "/?" + q.Encode()
+	year := ""
+	if x.Year != 0 {
+		year = strconv.Itoa(x.Year)
+	}
+	b := make([]byte, 0, 96)
+	b = append(b, "/?"...)
+	for _, p := range [...][2]string{{"kind", x.Kind}, {"municipality", area}, {"offer", x.Offer},
+		{"place_type", x.PlaceType}, {"severity", x.Severity}, {"target_group", x.TargetGroup}, {"year", year}} {
+		if p[1] == "" {
+			continue
+		}
+		if len(b) > 2 {
+			b = append(b, '&')
+		}
+		b = append(b, p[0]...)
+		b = append(b, '=')
+		b = append(b, url.QueryEscape(p[1])...)
+	}
+	return string(b)
 }
 
 // ParseArea reads a municipality filter: a code or name of one of the region's municipalities, or "all" for

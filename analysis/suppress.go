@@ -1,7 +1,7 @@
 package analysis
 
 import (
-	"fmt"
+	"encoding/binary"
 	"hash/maphash"
 	"sync"
 
@@ -79,10 +79,14 @@ type memoEntry struct {
 // (128 bits; equal hashes of different demand would need a collision of both).
 func demandHash(demand, supply map[Key]int64) [2]uint64 {
 	var sum, xor uint64
-	var buf []byte
+	buf := make([]byte, 0, 64)
 	for i, m := range []map[Key]int64{demand, supply} {
 		for k, v := range m {
-			buf = fmt.Appendf(buf[:0], "%d|%d|%d|%s|%s|%d", i, k.Year, k.Area, k.TargetGroup, k.PlaceType, v)
+			buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(i)<<48|uint64(uint16(k.Year))<<32|uint64(uint32(k.Area)))
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(v))
+			buf = append(buf, k.TargetGroup...)
+			buf = append(buf, 0)
+			buf = append(buf, k.PlaceType...)
 			h := maphash.Bytes(memoSeed, buf)
 			sum += h
 			xor ^= h * 0x9e3779b97f4a7c15
