@@ -65,7 +65,7 @@ type Dataset struct {
 	NameEN string
 	// Columns in canonical order.
 	Columns []Column
-	// Derived columns are computed from the others (never typed in) and stored after them.
+	// Derived columns are computed from the others (never typed in): virtual columns of the table, after them.
 	Derived []Column
 	// Key is the replacement key: a new batch replaces earlier rows with the same key values.
 	Key []string
@@ -86,7 +86,8 @@ func (d *Dataset) Column(name string) (Column, bool) {
 	return Column{}, false
 }
 
-// AllColumns returns the stored columns: the dataset's own, then the derived ones.
+// AllColumns returns the columns a row has: the dataset's own (stored), then the derived ones (computed by
+// the database from the others: virtual columns).
 func (d *Dataset) AllColumns() []Column {
 	return append(append([]Column(nil), d.Columns...), d.Derived...)
 }

@@ -267,7 +267,7 @@ func (s *stager) write(pos int, d *data.Dataset, r data.Row) {
 		s.w.Write(queries.StagedColumns(d))
 	}
 	s.rec = append(s.rec[:0], strconv.Itoa(pos))
-	for _, c := range d.AllColumns() {
+	for _, c := range d.Columns {
 		s.rec = append(s.rec, data.Text(r[c.Name]))
 	}
 	s.err = s.w.Write(s.rec)

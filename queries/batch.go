@@ -297,7 +297,7 @@ func (s *Store) RestoreBatch(ctx context.Context, id int64, by string) (BatchRes
 // batchRows reads every row a batch loaded, replaced or not, in file order.
 func (s *Store) batchRows(ctx context.Context, d *data.Dataset, id int64) ([]data.Row, []int, error) {
 	rs, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE batch_id = $1 ORDER BY line",
-		strings.Join(StagedColumns(d), ", "), d.Name), id)
+		rowColumns(d), d.Name), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: rows of batch %d: %w", id, err)
 	}
@@ -306,7 +306,7 @@ func (s *Store) batchRows(ctx context.Context, d *data.Dataset, id int64) ([]dat
 
 // appendRows appends the batch's rows with DuckDB's Appender, inside the connection's transaction.
 func appendRows(conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
-	cols := d.AllColumns()
+	cols := d.Columns
 	names := append([]string{"batch_id"}, StagedColumns(d)...)
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", d.Name, names)
@@ -342,10 +342,11 @@ func appendRows(conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
 }
 
 // StagedColumns are the columns of a canonical staging file, in order: the file's line, then the dataset's
-// stored columns. Values are canonical (codes, "16.90", true/false), an empty field is NULL.
+// stored columns (not the derived ones, which the database computes). Values are canonical (codes, "16.90",
+// true/false), an empty field is NULL.
 func StagedColumns(d *data.Dataset) []string {
 	names := []string{"line"}
-	for _, c := range d.AllColumns() {
+	for _, c := range d.Columns {
 		names = append(names, c.Name)
 	}
 	return names
@@ -355,7 +356,7 @@ func StagedColumns(d *data.Dataset) []string {
 // definition, one file at a time (progress after each).
 func insertStaged(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, b NewBatch) error {
 	types := []string{"'line': 'INTEGER'"}
-	for _, c := range d.AllColumns() {
+	for _, c := range d.Columns {
 		types = append(types, fmt.Sprintf("'%s': '%s'", c.Name, sqlType(c.Kind)))
 	}
 	names := append([]string{"batch_id"}, StagedColumns(d)...)

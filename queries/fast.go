@@ -155,8 +155,8 @@ func fastRules(d *data.Dataset, lim data.Limits) string {
 		AND (occupied IS NULL OR occupied * 100 <= places * %d)`, 100+lim.OccupancyTolerancePct)
 }
 
-// fastDerived is the SQL of a derived column, as data's Derive computes it.
-func fastDerived(c data.Column) string {
+// derivedSQL is the SQL of a derived column (a virtual column of the table), as data's Derive computes it.
+func derivedSQL(c data.Column) string {
 	if c.Name == "category" {
 		return `CASE WHEN ownership = 'regional' OR (ownership = 'kommunal' AND coalesce(agreement, false)) THEN 'socialaftale' ELSE ownership END`
 	}
@@ -210,10 +210,6 @@ func insertFast(ctx context.Context, conn *sql.Conn, d *data.Dataset, id int64, 
 		oks = append(oks, ok)
 		names = append(names, c.Name)
 		outs = append(outs, c.Name)
-	}
-	for _, c := range d.Derived {
-		names = append(names, c.Name)
-		outs = append(outs, fastDerived(c))
 	}
 	q := fmt.Sprintf(`INSERT INTO %[1]s (batch_id, line, %[2]s)
 		SELECT CASE WHEN %[3]s AND %[4]s THEN %[5]d ELSE error('not plain') END, line, %[6]s

@@ -299,7 +299,7 @@ func (s *Reader) Batches(ctx context.Context) ([]Batch, error) {
 // Go types of data.Row (int64, data.Hundredths, string, bool, nil).
 func (s *Reader) DatasetRows(ctx context.Context, d *data.Dataset, v View) ([]data.Row, error) {
 	q := fmt.Sprintf(`SELECT %s FROM %s_rows WHERE CASE WHEN $1 THEN draft_visible ELSE published_visible END ORDER BY batch_id, line`,
-		strings.Join(StagedColumns(d), ", "), d.Name)
+		rowColumns(d), d.Name)
 	rs, err := s.q.QueryContext(ctx, q, v.Draft)
 	if err != nil {
 		return nil, fmt.Errorf("store: rows of %s: %w", d.Name, err)
@@ -308,7 +308,16 @@ func (s *Reader) DatasetRows(ctx context.Context, d *data.Dataset, v View) ([]da
 	return rows, err
 }
 
-// scanDatasetRows reads rows selected as StagedColumns(d) (the line, then the stored columns) into data.Row
+// rowColumns selects a row for scanDatasetRows: the line, then every column of d (AllColumns).
+func rowColumns(d *data.Dataset) string {
+	names := []string{"line"}
+	for _, c := range d.AllColumns() {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// scanDatasetRows reads rows selected as rowColumns(d) into data.Row
 // values and their lines, and closes rs.
 func scanDatasetRows(rs *sql.Rows, d *data.Dataset) ([]data.Row, []int, error) {
 	defer rs.Close()

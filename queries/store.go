@@ -171,15 +171,76 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	defer tx.Rollback()
-	for _, st := range stmts {
+	var rebuild []string
+	for i, st := range stmts {
+		if i == len(names) { // the schema files ran, the dataset tables are next
+			if rebuild, err = storedDerived(ctx, tx); err != nil {
+				return fmt.Errorf("store: migrate: %w", err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, st); err != nil {
 			return fmt.Errorf("store: migrate: %w\n%s", err, st)
 		}
+	}
+	for _, name := range rebuild {
+		if err := copyBack(ctx, tx, name); err != nil {
+			return fmt.Errorf("store: migrate %s: %w", name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_columns', 'virtual')`); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if err := loadReference(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// storedDerived moves aside the dataset tables of a database made before derived columns were virtual
+// (they stored them; meta derived_columns is not 'virtual'), so that the dataset DDL creates them anew, and
+// returns their names for copyBack.
+func storedDerived(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	var mode string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'derived_columns'`).Scan(&mode)
+	if err == nil && mode == "virtual" {
+		return nil, nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	var out []string
+	for _, d := range data.Datasets {
+		if len(d.Derived) == 0 {
+			continue
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = $1`, d.Name).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`ALTER TABLE %[1]s RENAME TO %[1]s_stored`, d.Name)); err != nil {
+			return nil, err
+		}
+		out = append(out, d.Name)
+	}
+	return out, nil
+}
+
+// copyBack copies the rows of a table storedDerived moved aside into its new table, without the derived
+// columns (the new table computes them), and drops the old one.
+func copyBack(ctx context.Context, tx *sql.Tx, name string) error {
+	d, _ := data.DatasetByName(name)
+	cols := "batch_id, line, replaced_by"
+	for _, c := range d.Columns {
+		cols += ", " + c.Name
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[1]s_stored`, name, cols)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TABLE %s_stored`, name))
+	return err
 }
 
 // query returns the text of a named query file (sql/NAME.sql).
@@ -213,8 +274,11 @@ func datasetDDL() []string {
 	var out []string
 	for _, d := range data.Datasets {
 		var cols []string
-		for _, c := range d.AllColumns() {
+		for _, c := range d.Columns {
 			cols = append(cols, fmt.Sprintf("    %s %s", c.Name, sqlType(c.Kind)))
+		}
+		for _, c := range d.Derived { // computed when read: nothing to write at ingest
+			cols = append(cols, fmt.Sprintf("    %s %s GENERATED ALWAYS AS (%s) VIRTUAL", c.Name, sqlType(c.Kind), derivedSQL(c)))
 		}
 		out = append(out, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (
     batch_id BIGINT NOT NULL,

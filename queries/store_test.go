@@ -2,6 +2,7 @@ package queries_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -155,5 +156,60 @@ func TestTrimMatchesGo(t *testing.T) {
 		if want := strings.TrimSpace(in); got != want {
 			t.Errorf("U+%04X: DuckDB trims to %q, Go to %q: add it to FastUntrimmed", r, got, want)
 		}
+	}
+}
+
+// A database made when derived columns (capacity's category) were stored is rebuilt once when opened: the
+// rows stay, and the category is computed by the database from then on.
+func TestMigratesStoredDerivedColumns(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	st, err := queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	// the old layout, written by hand: category stored, as the code before wrote it
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP TABLE capacity`,
+		`CREATE TABLE capacity (batch_id BIGINT NOT NULL, line INTEGER NOT NULL, replaced_by BIGINT, year INTEGER,
+			offer_id VARCHAR, location INTEGER, ownership VARCHAR, agreement BOOLEAN, place_type VARCHAR,
+			target_group VARCHAR, places BIGINT, occupied DECIMAL(18,2), category VARCHAR)`,
+		`INSERT INTO capacity VALUES (1, 2, NULL, 2023, NULL, 851, 'kommunal', true, 'dag', 'misbrug', 7, NULL, 'socialaftale'),
+			(1, 3, NULL, 2023, NULL, 851, 'privat', false, 'dag', 'misbrug', 4, NULL, 'privat')`,
+		`INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by)
+			VALUES (1, 'capacity', 'c.csv', 'x', 2, 'year+location: 2023/851', [2023], 'test')`,
+		`DELETE FROM meta WHERE key = 'derived_columns'`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	st, err = queries.Open(ctx, path, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := data.DatasetByName("capacity")
+	rows, err := st.DatasetRows(ctx, d, queries.View{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0]["category"] != "socialaftale" || rows[1]["category"] != "privat" || rows[0]["places"] != int64(7) {
+		t.Errorf("rows after the migration: %v", rows)
+	}
+	st.Close()
+	// the category is computed now: it cannot be written
+	db, err = sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `INSERT INTO capacity (batch_id, line, year, category) VALUES (2, 2, 2023, 'x')`); err == nil {
+		t.Error("category is still a stored column")
 	}
 }
