@@ -54,7 +54,8 @@ type SurveyKey struct {
 
 // SurveyCount counts answers: Low scored 1-2; Scored gave a score (not "ved ikke").
 type SurveyCount struct {
-	Low, Scored int
+	Low    int `json:"low"`
+	Scored int `json:"scored"`
 }
 
 // Input is what the gap analysis reads: supply (places located in the area) and demand (placed + waiting of
