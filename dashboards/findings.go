@@ -2,51 +2,76 @@ package dashboards
 
 import (
 	"context"
+	"sync"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Findings loads the series the reader may see and runs the analysis: gap and growing findings for the region
-// and each municipality, and the offers' occupancy findings, for every year. The CLI's gaps command and the pages share it.
+// Findings loads the series the reader may see and runs the analysis for every year: gaps and growing demand
+// for the region and each municipality, the offers' occupancy, capacity changes, central announcements,
+// self-sufficiency (analysts only) and tariffs. The CLI's gaps command, the API and the pages share it. Each
+// part of the analysis runs as soon as its series are read, beside the next reads (the analysis is pure).
 func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
-	in, err := AnalysisInput(ctx, st, v)
+	var wg sync.WaitGroup
+	var parts [6][]analysis.Finding
+	run := func(i int, f func() []analysis.Finding) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i] = f()
+		}()
+	}
+	err := func() error {
+		in, err := AnalysisInput(ctx, st, v)
+		if err != nil {
+			return err
+		}
+		run(0, func() []analysis.Finding { return analysis.Gaps(in, cfg, lang) })
+		occ, err := st.OfferOccupancy(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(1, func() []analysis.Finding {
+			var offers []analysis.OfferYear
+			for _, o := range occ {
+				offers = append(offers, analysis.OfferYear{Year: o.Year, OfferID: o.OfferID, Name: o.Name, Location: o.Location,
+					TargetGroup: o.TargetGroup, Places: o.Places, Occupied: data.Hundredths(o.OccupiedH), HasOccupied: o.HasOccupied,
+					Budgeted: data.Hundredths(o.BudgetedH), Enhanced: o.Enhanced, Secure: o.Secure, National: o.National})
+			}
+			return analysis.Occupancy(offers, cfg, lang)
+		})
+		lines, err := st.CapacityLines(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(2, func() []analysis.Finding { return analysis.CapacityChanges(lines, lang) })
+		flows, err := st.PurchaseFlows(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
+		if v.Draft {
+			// purchases are person counts too, and disclosure control does not cover their flows yet: viewers
+			// (published views) get no self-sufficiency findings
+			run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, lang) })
+		}
+		tariffs, err := st.TariffLines(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(5, func() []analysis.Finding { return analysis.Tariffs(tariffs, cfg, lang) })
+		return nil
+	}()
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	out := analysis.Gaps(in, cfg, lang)
-	occ, err := st.OfferOccupancy(ctx, v)
-	if err != nil {
-		return nil, err
+	var out []analysis.Finding
+	for _, p := range parts {
+		out = append(out, p...)
 	}
-	var offers []analysis.OfferYear
-	for _, o := range occ {
-		offers = append(offers, analysis.OfferYear{Year: o.Year, OfferID: o.OfferID, Name: o.Name, Location: o.Location,
-			TargetGroup: o.TargetGroup, Places: o.Places, Occupied: data.Hundredths(o.OccupiedH), HasOccupied: o.HasOccupied,
-			Budgeted: data.Hundredths(o.BudgetedH), Enhanced: o.Enhanced, Secure: o.Secure, National: o.National})
-	}
-	out = append(out, analysis.Occupancy(offers, cfg, lang)...)
-	lines, err := st.CapacityLines(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, analysis.CapacityChanges(lines, lang)...)
-	flows, err := st.PurchaseFlows(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, analysis.CentralAnnouncements(in, flows, cfg, lang)...)
-	if v.Draft {
-		// purchases are person counts too, and disclosure control does not cover their flows yet: viewers
-		// (published views) get no self-sufficiency findings
-		out = append(out, analysis.SelfSufficiency(flows, lang)...)
-	}
-	tariffs, err := st.TariffLines(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, analysis.Tariffs(tariffs, cfg, lang)...)
 	analysis.SortFindings(out)
 	return out, nil
 }
