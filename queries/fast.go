@@ -155,14 +155,6 @@ func fastRules(d *data.Dataset, lim data.Limits) string {
 		AND (occupied IS NULL OR occupied * 100 <= places * %d)`, 100+lim.OccupancyTolerancePct)
 }
 
-// derivedSQL is the SQL of a derived column (a virtual column of the table), as data's Derive computes it.
-func derivedSQL(c data.Column) string {
-	if c.Name == "category" {
-		return `CASE WHEN ownership = 'regional' OR (ownership = 'kommunal' AND coalesce(agreement, false)) THEN 'socialaftale' ELSE ownership END`
-	}
-	return "NULL"
-}
-
 // insertFast reads the file with DuckDB's CSV reader and inserts its rows as batch id in one statement,
 // converting each value as ingest would; a row with a value in a form the fast path does not take, or that
 // breaks a row rule, stops the statement (error()). Then it checks the row count and the duplicates and

@@ -252,6 +252,14 @@ func query(name string) string {
 	return string(b)
 }
 
+// derivedSQL is the SQL of a derived column (a virtual column of the table), as data's Derive computes it.
+func derivedSQL(c data.Column) string {
+	if c.Name == "category" {
+		return `CASE WHEN ownership = 'regional' OR (ownership = 'kommunal' AND coalesce(agreement, false)) THEN 'socialaftale' ELSE ownership END`
+	}
+	return "NULL"
+}
+
 func sqlType(k data.Kind) string {
 	switch k {
 	case data.KindYear, data.KindMunicipality, data.KindScore:
