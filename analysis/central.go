@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"sort"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,42 +24,25 @@ var CentralGroups = []string{"udviklingshaemning-dom", "gravide-misbrug", "spise
 // viewer sees). The severity is the gap's: critical for a critical shortage, warning for a shortage, info
 // otherwise.
 func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang string) []Finding {
-	supply, demand := withAll(in.Supply), withAll(in.Demand)
-	supplyYears, demandYears := map[int]bool{}, map[int]bool{}
-	for k := range supply {
-		supplyYears[k.Year] = true
+	sr := prepare(in)
+	type yearGroup struct {
+		year  int
+		group string
 	}
-	var years []int
-	for k := range demand {
-		if !demandYears[k.Year] {
-			demandYears[k.Year] = true
-			years = append(years, k.Year)
-		}
-	}
-	sort.Ints(years)
-	var hidden map[Key]Hidden
-	if in.Viewer {
-		hidden = hiddenDemand(demand, supply, years)
-	}
-	outside := map[[2]any]int64{} // {year, group} → hundredths bought outside the region
+	outside := map[yearGroup]int64{} // hundredths bought outside the region
 	for _, f := range flows {
-		b, ok := data.MunicipalityByCode(f.Buyer)
-		if !ok || b.RegionCode != data.RegionCode {
-			continue
+		if data.InRegion(f.Buyer) && !data.InRegion(f.Location) {
+			outside[yearGroup{f.Year, f.TargetGroup}] += f.PlacesH
 		}
-		if l, ok := data.MunicipalityByCode(f.Location); ok && l.RegionCode == data.RegionCode {
-			continue
-		}
-		outside[[2]any{f.Year, f.TargetGroup}] += f.PlacesH
 	}
 	var out []Finding
-	for _, y := range years {
-		if !supplyYears[y] {
+	for _, y := range sr.years {
+		if !sr.supplyYears[y] {
 			continue
 		}
 		for _, g := range CentralGroups {
 			k := Key{Year: y, Area: data.RegionCode, TargetGroup: g, PlaceType: data.PlaceTypeAll.Code}
-			s, d := supply[k], demand[k]
+			s, d := sr.supply[k], sr.demand[k]
 			sev := Info
 			switch cfg.Severity(s, d) {
 			case CriticalShortage:
@@ -68,7 +50,8 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 			case Shortage:
 				sev = Warning
 			}
-			bought := places(outside[[2]any{y, g}])
+			h := outside[yearGroup{y, g}]
+			bought := places(h)
 			f := Finding{
 				ID:   fmt.Sprintf("%s-%d-%s", KindCentral, y, g),
 				Kind: KindCentral, Severity: sev, Year: y, TargetGroup: g, Area: data.RegionCode,
@@ -79,17 +62,14 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 				share := float64(d-s) / float64(d)
 				f.GapShare = &share
 			}
-			if hidden != nil {
-				hideDemand(&f, hidden)
-				if h := outside[[2]any{y, g}]; h > 0 && h < 500 {
-					if f.Suppressed == nil {
-						f.Suppressed = map[string]string{}
-					}
-					f.Suppressed["bought_outside_region"] = "<5"
+			if sr.hidden != nil {
+				hideDemand(&f, sr.hidden)
+				if h > 0 && h < 500 {
+					f.hide("bought_outside_region", "<5")
 					f.BoughtOutside = nil
 				}
 			}
-			f.Sentence = centralSentence(f, outside[[2]any{y, g}], lang)
+			f.Sentence = centralSentence(f, h, lang)
 			out = append(out, f)
 		}
 	}

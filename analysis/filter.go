@@ -99,7 +99,7 @@ func ParseArea(text string) (int, error) {
 	code, ok, _ := data.MunicipalityVocabulary().Match(text)
 	if ok {
 		n, _ := strconv.Atoi(code)
-		if m, found := data.MunicipalityByCode(n); found && m.RegionCode == data.RegionCode {
+		if data.InRegion(n) {
 			return n, nil
 		}
 	}

@@ -65,7 +65,7 @@ type Input struct {
 	Demand map[Key]int64
 	Survey map[SurveyKey]SurveyCount
 	// Viewer: the findings are for a viewer, so disclosure control applies (PRODUCT.md): demand of 1-4, and
-	// whatever would let it be worked out, is hidden (DemandTables, Suppress).
+	// whatever would let it be worked out, is hidden (DemandTable, Suppress).
 	Viewer bool
 }
 
@@ -162,32 +162,21 @@ func (cfg Config) Severity(s, d int64) string {
 // supply or demand, and a growing finding where the demand forecast exceeds today's supply. Findings are
 // ordered by year, area, severity (worst first), target group and place type.
 func Gaps(in Input, cfg Config, lang string) []Finding {
-	supply, demand := withAll(in.Supply), withAll(in.Demand)
+	sr := prepare(in)
+	supply, demand, yearList, hidden := sr.supply, sr.demand, sr.years, sr.hidden
 	// A year with demand data but no line for a group is a year with demand 0 for that group (and likewise for
 	// supply); a year without any demand data, or without any supply data, has no gap findings at all.
-	demandYears, supplyYears := map[int]bool{}, map[int]bool{}
-	for k := range demand {
-		demandYears[k.Year] = true
-	}
-	for k := range supply {
-		supplyYears[k.Year] = true
+	demandYears := map[int]bool{}
+	for _, y := range yearList {
+		demandYears[y] = true
 	}
 	keys := map[Key]bool{}
 	for _, m := range []map[Key]int64{supply, demand} {
 		for k := range m {
-			if supplyYears[k.Year] && demandYears[k.Year] {
+			if sr.supplyYears[k.Year] && demandYears[k.Year] {
 				keys[k] = true
 			}
 		}
-	}
-	yearList := make([]int, 0, len(demandYears))
-	for y := range demandYears {
-		yearList = append(yearList, y)
-	}
-	sort.Ints(yearList)
-	var hidden map[Key]Hidden
-	if in.Viewer {
-		hidden = hiddenDemand(demand, supply, yearList)
 	}
 	var out []Finding
 	for k := range keys {

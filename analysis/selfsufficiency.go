@@ -57,10 +57,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, lang string) []Finding {
 		}
 		return c
 	}
-	inRegion := func(code int) bool {
-		m, ok := data.MunicipalityByCode(code)
-		return ok && m.RegionCode == data.RegionCode
-	}
+	inRegion := data.InRegion
 	for _, f := range flows {
 		if f.TargetGroup == "" || f.PlacesH == 0 {
 			continue

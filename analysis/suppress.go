@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"sort"
 	"sync"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -14,10 +15,8 @@ import (
 // cells. A cell whose demand and supply are both 0 has no finding, so a viewer knows it is 0 (Known).
 func DemandTable(demand, supply map[Key]int64, year int, group string) (Table, []Key) {
 	areas := []int{data.RegionCode}
-	for _, m := range data.Municipalities() {
-		if m.RegionCode == data.RegionCode {
-			areas = append(areas, m.Code)
-		}
+	for _, m := range data.RegionMunicipalities(data.RegionCode) {
+		areas = append(areas, m.Code)
 	}
 	types := []string{"dag", "doegn", data.PlaceTypeAll.Code}
 	var t Table
@@ -116,18 +115,50 @@ func computeHiddenDemand(demand, supply map[Key]int64, years []int) map[Key]Hidd
 	return out
 }
 
+// hide records that field is hidden from a viewer and shown as shown ("<5" or "–").
+func (f *Finding) hide(field, shown string) {
+	if f.Suppressed == nil {
+		f.Suppressed = map[string]string{}
+	}
+	f.Suppressed[field] = shown
+}
+
+// series is what gap-like findings read from an Input: supply and demand with the region and "alle" added,
+// the years with demand data (sorted), the years with supply data, and, for a viewer, the demand cells
+// disclosure control hides.
+type series struct {
+	supply, demand map[Key]int64
+	years          []int
+	supplyYears    map[int]bool
+	hidden         map[Key]Hidden // nil unless in.Viewer
+}
+
+func prepare(in Input) series {
+	s := series{supply: withAll(in.Supply), demand: withAll(in.Demand), supplyYears: map[int]bool{}}
+	for k := range s.supply {
+		s.supplyYears[k.Year] = true
+	}
+	seen := map[int]bool{}
+	for k := range s.demand {
+		if !seen[k.Year] {
+			seen[k.Year] = true
+			s.years = append(s.years, k.Year)
+		}
+	}
+	sort.Ints(s.years)
+	if in.Viewer {
+		s.hidden = hiddenDemand(s.demand, s.supply, s.years)
+	}
+	return s
+}
+
 // hideDemand hides from a gap finding every number that rests on hidden demand: its demand, gap and share;
 // the trend's demand in a hidden year and the changes computed from it; and the forecast (and its band) when
 // any year of the series is hidden. The severity and whether demand is growing stay, as PRODUCT.md allows.
 func hideDemand(f *Finding, hidden map[Key]Hidden) {
 	k := Key{Year: f.Year, Area: f.Area, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType}
 	at := func(y int) Hidden { kk := k; kk.Year = y; return hidden[kk] }
-	mark := func(field string, h Hidden) {
-		if f.Suppressed == nil {
-			f.Suppressed = map[string]string{}
-		}
-		f.Suppressed[field] = map[Hidden]string{Primary: "<5", Secondary: "–"}[h]
-	}
+	mark := func(field string, h Hidden) { f.hide(field, map[Hidden]string{Primary: "<5", Secondary: "–"}[h]) }
 	if h := at(f.Year); h != Shown {
 		mark("demand", h)
 		mark("gap", Secondary)

@@ -123,6 +123,12 @@ func RegionMunicipalities(region int) []Municipality {
 	return out
 }
 
+// InRegion reports whether code is a municipality of the region Kapacitet analyses (RegionCode).
+func InRegion(code int) bool {
+	m, ok := municipalityBy[code]
+	return ok && m.RegionCode == RegionCode
+}
+
 // MunicipalityByCode returns the municipality with code, and false when there is none.
 func MunicipalityByCode(code int) (Municipality, bool) {
 	m, ok := municipalityBy[code]
