@@ -20,8 +20,7 @@ var CentralGroups = []string{"udviklingshaemning-dom", "gravide-misbrug", "spise
 // CentralAnnouncements returns, for every year with both supply and demand data and every central group, the
 // region's supply and demand (place type alle) and the full-year places its municipalities bought in offers
 // outside the region, also when they are small or 0. For a viewer (in.Viewer), demand follows the demand
-// tables' disclosure control and purchases outside the region below 5 show as "<5" (they are in no sum a
-// viewer sees). The severity is the gap's: critical for a critical shortage, warning for a shortage, info
+// tables' disclosure control and purchases outside the region follow the purchase tables' (FlowTable). The severity is the gap's: critical for a critical shortage, warning for a shortage, info
 // otherwise.
 func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang string) []Finding {
 	sr := prepare(in)
@@ -34,6 +33,10 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 		if data.InRegion(f.Buyer) && !data.InRegion(f.Location) {
 			outside[yearGroup{f.Year, f.TargetGroup}] += f.PlacesH
 		}
+	}
+	var flowsHidden map[FlowCell]Hidden
+	if sr.hidden != nil {
+		flowsHidden = hiddenFlows(flows)
 	}
 	var out []Finding
 	for _, y := range sr.years {
@@ -64,8 +67,9 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 			}
 			if sr.hidden != nil {
 				hideDemand(&f, sr.hidden)
-				if h > 0 && h < 500 {
-					f.hide("bought_outside_region", "<5")
+				// the purchases outside the region are the region's "elsewhere" in the viewer's purchase table
+				if shown := map[Hidden]string{Primary: "<5", Secondary: "–"}[flowsHidden[FlowCell{y, g, data.RegionCode, "elsewhere", 0}]]; shown != "" {
+					f.hide("bought_outside_region", shown)
 					f.BoughtOutside = nil
 				}
 			}
@@ -99,12 +103,9 @@ func centralSentence(f Finding, h int64, lang string) string {
 		dem = "en efterspørgsel på " + n(f.Demand)
 	}
 	var bought string
-	_, small := f.Suppressed["bought_outside_region"]
-	switch {
-	case small && en:
-		bought = "fewer than 5 full-year places"
-	case small:
-		bought = "færre end 5 helårspladser"
+	switch shown := f.Suppressed["bought_outside_region"]; {
+	case shown != "":
+		bought = hiddenPlaces(shown, true, lang)
 	case h == 0 && en:
 		bought = "no places"
 	case h == 0:

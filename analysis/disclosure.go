@@ -15,7 +15,16 @@ type Table struct {
 	// Known marks cells a viewer knows even when hidden (a demand of 0 where there is no finding at all,
 	// because supply is 0 too): they are never hidden to protect another cell. May be nil.
 	Known []bool
+	// Unit is what one person is in Values: 1 for counts (also when 0), 100 for full-year places in
+	// hundredths. A value above 0 and below 5 units is small (primary), and a hidden cell is worked out when
+	// a viewer can narrow it to less than one unit.
+	Unit int64
 }
+
+func (t Table) unit() int64 { return max(1, t.Unit) }
+
+// small reports whether v must not be shown: above 0 and below 5 units.
+func (t Table) small(v int64) bool { return v >= 1 && v < 5*t.unit() }
 
 // Relation says that cell Total is the sum of cells Parts (a municipality's day and residential places make
 // its total; the municipalities' counts make the region's).
@@ -37,15 +46,15 @@ const (
 // SmallCount reports whether a person count must not be shown (1-4).
 func SmallCount(v int64) bool { return v >= 1 && v <= 4 }
 
-// Suppress decides which cells of t a viewer must not see: every count of 1-4 (primary), and then, one at a
-// time, the smallest shown cell of a sum through which a hidden cell could be worked out (secondary), until
+// Suppress decides which cells of t a viewer must not see: every small value (primary), and then, one at a
+// time, a shown cell of a sum through which a hidden cell could be worked out (secondary), until
 // none can: not from a sum with one hidden cell, not by combining sums (linear algebra), and not by narrowing
 // the hidden cells' ranges (a primary cell is known to be 1-4, every cell to be at least 0) to one value.
 // It is a pure function and deterministic.
 func Suppress(t Table) []Hidden {
 	h := make([]Hidden, len(t.Values))
 	for i, v := range t.Values {
-		if SmallCount(v) {
+		if t.small(v) {
 			h[i] = Primary
 		}
 	}
@@ -57,18 +66,11 @@ func Suppress(t Table) []Hidden {
 		// hide the shown cell, among those in a sum with an exposed cell, after which the fewest cells are
 		// exposed; then the one outside the totals (a region's or an area's total is what readers want most),
 		// then the smallest
-		var candidates []int
-		for _, r := range t.Relations {
-			cells := append([]int{r.Total}, r.Parts...)
-			hit := false
-			for _, c := range cells {
-				hit = hit || containsInt(exposed, c)
-			}
-			for _, c := range cells {
-				if hit && h[c] == Shown && !containsInt(candidates, c) && !(t.Known != nil && t.Known[c]) {
-					candidates = append(candidates, c)
-				}
-			}
+		candidates := shownIn(t, h, func(c int) bool { return containsInt(exposed, c) })
+		if len(candidates) == 0 {
+			// every cell of the sums with the exposed cells is hidden, so the sums that work them out are others
+			// (a combination of sums): any shown cell of a sum with a hidden cell
+			candidates = shownIn(t, h, func(c int) bool { return h[c] != Shown })
 		}
 		isTotal := map[int]bool{}
 		for _, r := range t.Relations {
@@ -93,6 +95,24 @@ func Suppress(t Table) []Hidden {
 	}
 }
 
+// shownIn returns the cells of t's sums with a cell for which hit is true that are shown and not Known.
+func shownIn(t Table, h []Hidden, hit func(c int) bool) []int {
+	var out []int
+	for _, r := range t.Relations {
+		cells := append([]int{r.Total}, r.Parts...)
+		in := false
+		for _, c := range cells {
+			in = in || hit(c)
+		}
+		for _, c := range cells {
+			if in && h[c] == Shown && !containsInt(out, c) && !(t.Known != nil && t.Known[c]) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 func containsInt(s []int, x int) bool {
 	for _, v := range s {
 		if v == x {
@@ -104,7 +124,8 @@ func containsInt(s []int, x int) bool {
 
 // Exposed returns the hidden cells of t that a viewer could work out from the shown cells and the sums: by
 // linear algebra (a hidden cell that a combination of the sums determines) or by narrowing ranges (a primary
-// cell is 1-4, any cell at least 0, all whole numbers). Sorted by cell.
+// cell is 1-4, any cell at least 0, all whole numbers; a range narrower than one unit counts as worked out).
+// Sorted by cell.
 func Exposed(t Table, h []Hidden) []int {
 	idx := map[int]int{} // hidden cell → unknown
 	var cells []int
@@ -202,7 +223,7 @@ func Exposed(t Table, h []Hidden) []int {
 	for u, c := range cells {
 		lo[u], hi[u] = 0, inf
 		if h[c] == Primary {
-			lo[u], hi[u] = 1, 4
+			lo[u], hi[u] = 1, 5*t.unit()-1
 		}
 	}
 	for changed, rounds := true, 0; changed && rounds < 100; rounds++ {
@@ -239,7 +260,7 @@ func Exposed(t Table, h []Hidden) []int {
 		}
 	}
 	for u, c := range cells {
-		if lo[u] >= hi[u] {
+		if hi[u]-lo[u] < t.unit() {
 			exposed[c] = true
 		}
 	}

@@ -62,10 +62,8 @@ func hiddenCount(h []Hidden) int {
 	return n
 }
 
-// demoSeries reads a demo file as the analysis sees it: the sum of the value columns by year, area (each
-// municipality, by the area column, and the region) and place type (dag, doegn and alle), summed here from
-// the CSV file.
-func demoSeries(t *testing.T, file, area string, values ...string) map[Key]int64 {
+// readDemo reads a demo file: its records after the header, and the columns by name.
+func readDemo(t *testing.T, file string) ([][]string, map[string]int) {
 	f, err := os.Open("../data/demo/" + file)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +77,16 @@ func demoSeries(t *testing.T, file, area string, values ...string) map[Key]int64
 	for i, h := range recs[0] {
 		col[h] = i
 	}
+	return recs[1:], col
+}
+
+// demoSeries reads a demo file as the analysis sees it: the sum of the value columns by year, area (each
+// municipality, by the area column, and the region) and place type (dag, doegn and alle), summed here from
+// the CSV file.
+func demoSeries(t *testing.T, file, area string, values ...string) map[Key]int64 {
+	recs, col := readDemo(t, file)
 	d := map[Key]int64{}
-	for _, r := range recs[1:] {
+	for _, r := range recs {
 		y, _ := strconv.Atoi(r[col["year"]])
 		m, _ := strconv.Atoi(r[col[area]])
 		var v int64
@@ -141,8 +147,11 @@ func TestDisclosureOnTheDemo(t *testing.T) {
 
 // recoverable is the test's solver: the hidden cells it can pin to one value, by exact elimination over the
 // rationals (a hidden cell that a combination of the sums determines) or by narrowing each hidden cell's
-// range (1-4 for "<5", at least 0 otherwise; whole numbers) through the sums until nothing changes.
+// range (1-4 for "<5", at least 0 otherwise; whole numbers) through the sums until nothing changes. For a
+// table in hundredths (Unit 100) a "<5" is 0,01-4,99 and a cell counts as worked out when its range is
+// narrower than 1.
 func recoverable(t Table, h []Hidden) []int {
+	unit := max(t.Unit, 1)
 	var unknown []int
 	pos := map[int]int{}
 	for i, x := range h {
@@ -212,7 +221,7 @@ func recoverable(t Table, h []Hidden) []int {
 	for _, c := range unknown {
 		lo[c], hi[c] = 0, 1<<40
 		if h[c] == Primary {
-			lo[c], hi[c] = 1, 4
+			lo[c], hi[c] = 1, 5*unit-1
 		}
 	}
 	val := func(c int) (int64, int64) {
@@ -249,7 +258,7 @@ func recoverable(t Table, h []Hidden) []int {
 		}
 	}
 	for _, c := range unknown {
-		if lo[c] == hi[c] {
+		if hi[c]-lo[c] < unit {
 			found[c] = true
 		}
 	}

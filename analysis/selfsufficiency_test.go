@@ -1,6 +1,9 @@
 package analysis
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -19,7 +22,7 @@ func TestSelfSufficiency(t *testing.T) {
 	}
 	byID := map[string]Finding{}
 	for _, lang := range []string{"da", "en"} {
-		for _, f := range SelfSufficiency(flows, lang) {
+		for _, f := range SelfSufficiency(flows, false, lang) {
 			if f.Area == 101 {
 				t.Errorf("a finding for a municipality outside the region: %s", f.Sentence)
 			}
@@ -73,5 +76,55 @@ func TestSelfSufficiency(t *testing.T) {
 	}
 	if n := len(byID); n != 2*14 {
 		t.Errorf("%d findings in both languages, want 28 (2023: Aalborg and the region for doegn, dag and alle, Rebild for doegn and alle; 2022: Læsø, Aalborg and the region for dag and alle)", n)
+	}
+}
+
+// What a viewer reads, worked out by hand. Læsø bought 3,0 places, all in Aalborg: every number of that
+// purchase is below 5 (Læsø's bought and elsewhere, the flow in both lists, Aalborg's sold). The region's
+// 13,0 bought, all in the region, less Aalborg's own 10,0 would give it away, so Aalborg's own places are
+// hidden too (the cell outside the totals first), and then Aalborg's bought, which equals them. The region's
+// numbers stay.
+func TestSelfSufficiencyForAViewer(t *testing.T) {
+	flows := []data.PurchaseFlow{
+		{Year: 2023, Buyer: 825, Location: 851, TargetGroup: "autisme-boern", PlaceType: "doegn", PlacesH: 300},
+		{Year: 2023, Buyer: 851, Location: 851, TargetGroup: "autisme-boern", PlaceType: "doegn", PlacesH: 600},
+		{Year: 2023, Buyer: 851, Location: 851, TargetGroup: "autisme-boern", PlaceType: "dag", PlacesH: 400},
+	}
+	want := map[string]struct {
+		sentence, json string
+	}{
+		"da 825": {"Børn og unge med autisme i Læsø: kommunen købte færre end 5 helårspladser i 2023, alle i Aalborg.",
+			`"flows":{"share":null,"bought_from":[{"area":851,"name":"Aalborg","suppressed":"\u003c5","places":null}],"bought":null,"home":0,"elsewhere":null,"sold":0},"suppressed":{"flows.bought":"\u003c5","flows.elsewhere":"\u003c5","flows.share":"–"}`},
+		"da 851": {"Børn og unge med autisme i Aalborg: kommunen købte et antal helårspladser, der ikke vises af diskretionshensyn, i 2023, alle i tilbud beliggende i kommunen selv; andre kommuner købte færre end 5 helårspladser i kommunens tilbud.",
+			`"flows":{"share":null,"sold_to":[{"area":825,"name":"Læsø","suppressed":"\u003c5","places":null}],"bought":null,"home":null,"elsewhere":0,"sold":null},"suppressed":{"flows.bought":"–","flows.home":"–","flows.share":"–","flows.sold":"\u003c5"}`},
+		"en 851": {"Children and young people with autism in Aalborg: the municipality bought an undisclosed number of full-year places in 2023, all of them in offers located in the municipality; other municipalities bought fewer than 5 full-year places in its offers.", ""},
+		"da 1081": {"Børn og unge med autisme: regionens kommuner købte 13,0 helårspladser i 2023, alle i tilbud beliggende i regionen.",
+			`"flows":{"share":1,"bought":13,"home":13,"elsewhere":0,"sold":0}`},
+	}
+	got := 0
+	for _, lang := range []string{"da", "en"} {
+		for _, f := range SelfSufficiency(flows, true, lang) {
+			if f.PlaceType != "alle" {
+				t.Errorf("a viewer gets place type %s: %s", f.PlaceType, f.Sentence)
+			}
+			w, ok := want[fmt.Sprintf("%s %d", lang, f.Area)]
+			if !ok {
+				continue
+			}
+			got++
+			if f.Sentence != w.sentence {
+				t.Errorf("%s:\n got  %s\n want %s", f.ID, f.Sentence, w.sentence)
+			}
+			js, err := json.Marshal(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(js), w.json) {
+				t.Errorf("%s: JSON\n %s\nwithout\n %s", f.ID, js, w.json)
+			}
+		}
+	}
+	if got != len(want) {
+		t.Errorf("%d of the %d findings", got, len(want))
 	}
 }

@@ -47,37 +47,7 @@ func DemandTable(demand, supply map[Key]int64, year int, group string) (Table, [
 // with the region and "alle" added) and returns the hidden cells. The result depends on them alone, so the last
 // few results are kept (keyed by a hash of the demand) and the pages do not redo it on every request.
 func hiddenDemand(demand, supply map[Key]int64, years []int) map[Key]Hidden {
-	key := demandHash(demand, supply)
-	hiddenMemo.Lock()
-	for _, m := range hiddenMemo.entries {
-		if m.key == key {
-			hiddenMemo.Unlock()
-			return m.hidden
-		}
-	}
-	hiddenMemo.Unlock()
-	h := computeHiddenDemand(demand, supply, years)
-	hiddenMemo.Lock()
-	hiddenMemo.entries = append([]memoEntry{{key, h}}, hiddenMemo.entries[:min(len(hiddenMemo.entries), 3)]...)
-	hiddenMemo.Unlock()
-	return h
-}
-
-// hiddenMemo keeps the last four results of hiddenDemand (read only once made).
-var hiddenMemo struct {
-	sync.Mutex
-	entries []memoEntry
-}
-
-type memoEntry struct {
-	key    [2]uint64
-	hidden map[Key]Hidden
-}
-
-// demandHash hashes the demand map independently of its order: the sum and the xor of every entry's hash
-// (128 bits; equal hashes of different demand would need a collision of both).
-func demandHash(demand, supply map[Key]int64) [2]uint64 {
-	var sum, xor uint64
+	var h setHash
 	buf := make([]byte, 0, 64)
 	for i, m := range []map[Key]int64{demand, supply} {
 		for k, v := range m {
@@ -86,13 +56,54 @@ func demandHash(demand, supply map[Key]int64) [2]uint64 {
 			buf = append(buf, k.TargetGroup...)
 			buf = append(buf, 0)
 			buf = append(buf, k.PlaceType...)
-			h := maphash.Bytes(memoSeed, buf)
-			sum += h
-			xor ^= h * 0x9e3779b97f4a7c15
+			h.add(buf)
 		}
 	}
-	return [2]uint64{sum, xor ^ uint64(len(demand))<<32 ^ uint64(len(supply))}
+	return demandMemo.get(h.key(), func() map[Key]Hidden { return computeHiddenDemand(demand, supply, years) })
 }
+
+var demandMemo memo[map[Key]Hidden]
+
+// memo keeps the last four results of a pure computation, keyed by a hash of its input (results are read
+// only once made).
+type memo[V any] struct {
+	sync.Mutex
+	entries []memoEntry[V]
+}
+
+type memoEntry[V any] struct {
+	key [2]uint64
+	v   V
+}
+
+func (m *memo[V]) get(key [2]uint64, compute func() V) V {
+	m.Lock()
+	for _, e := range m.entries {
+		if e.key == key {
+			m.Unlock()
+			return e.v
+		}
+	}
+	m.Unlock()
+	v := compute()
+	m.Lock()
+	m.entries = append([]memoEntry[V]{{key, v}}, m.entries[:min(len(m.entries), 3)]...)
+	m.Unlock()
+	return v
+}
+
+// setHash hashes a set of entries independently of their order: the sum and the xor of every entry's hash,
+// and their number (128 bits; equal hashes of different sets would need a collision of both).
+type setHash struct{ sum, xor, n uint64 }
+
+func (s *setHash) add(entry []byte) {
+	h := maphash.Bytes(memoSeed, entry)
+	s.sum += h
+	s.xor ^= h * 0x9e3779b97f4a7c15
+	s.n++
+}
+
+func (s setHash) key() [2]uint64 { return [2]uint64{s.sum, s.xor ^ s.n<<32} }
 
 var memoSeed = maphash.MakeSeed()
 

@@ -52,11 +52,7 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 			return err
 		}
 		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
-		if v.Draft {
-			// purchases are person counts too, and disclosure control does not cover their flows yet: viewers
-			// (published views) get no self-sufficiency findings
-			run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, lang) })
-		}
+		run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, !v.Draft, lang) })
 		tariffs, err := st.TariffLines(ctx, v)
 		if err != nil {
 			return err
