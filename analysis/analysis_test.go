@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -443,6 +445,36 @@ func TestFilterURL(t *testing.T) {
 	for want, x := range cases {
 		if got := x.URL(); got != want {
 			t.Errorf("%+v: %s, want %s", x, got, want)
+		}
+	}
+}
+
+// Merging sorted lists gives what sorting them joined gives, ties in the order of the lists: random findings
+// with many equal keys, in random lists.
+func TestMergeFindings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	for round := 0; round < 200; round++ {
+		lists := make([][]Finding, 1+rng.IntN(6))
+		var joined []Finding
+		for l := range lists {
+			for n := rng.IntN(30); n > 0; n-- {
+				f := Finding{ID: fmt.Sprintf("%d-%d", l, n), Year: 2022 + rng.IntN(2), Area: []int{data.RegionCode, 851, 825}[rng.IntN(3)],
+					Severity: pick(Shortage, Balance, Info), TargetGroup: pick("a", "b"), PlaceType: pick("dag", "doegn", "alle"), Kind: pick("gap", "tariff")}
+				lists[l] = append(lists[l], f)
+			}
+			SortFindings(lists[l])
+			joined = append(joined, lists[l]...)
+		}
+		SortFindings(joined)
+		merged := MergeFindings(lists)
+		if len(merged) != len(joined) {
+			t.Fatalf("%d merged, %d joined", len(merged), len(joined))
+		}
+		for i := range merged {
+			if merged[i].ID != joined[i].ID {
+				t.Fatalf("round %d: at %d merged %s, sorted %s", round, i, merged[i].ID, joined[i].ID)
+			}
 		}
 	}
 }

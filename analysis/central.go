@@ -68,7 +68,7 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 			if sr.hidden != nil {
 				hideDemand(&f, sr.hidden)
 				// the purchases outside the region are the region's "elsewhere" in the viewer's purchase table
-				if shown := map[Hidden]string{Primary: "<5", Secondary: "–"}[flowsHidden[FlowCell{y, g, data.RegionCode, "elsewhere", 0}]]; shown != "" {
+				if shown := flowsHidden[FlowCell{y, g, data.RegionCode, "elsewhere", 0}].Shown(); shown != "" {
 					f.hide("bought_outside_region", shown)
 					f.BoughtOutside = nil
 				}

@@ -43,6 +43,17 @@ const (
 	Secondary
 )
 
+// Shown is what a viewer sees for a hidden cell: "<5" (Primary), "–" (Secondary), or "" for a shown one.
+func (h Hidden) Shown() string {
+	switch h {
+	case Primary:
+		return "<5"
+	case Secondary:
+		return "–"
+	}
+	return ""
+}
+
 // SmallCount reports whether a person count must not be shown (1-4).
 func SmallCount(v int64) bool { return v >= 1 && v <= 4 }
 

@@ -178,7 +178,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			}
 		}
 	}
-	var out []Finding
+	out := make([]Finding, 0, len(keys)+len(keys)/8)
 	for k := range keys {
 		s, d := supply[k], demand[k]
 		sev := cfg.Severity(s, d)
@@ -236,51 +236,83 @@ var severityRank = map[string]int{CriticalShortage: 0, Critical: 0, Shortage: 1,
 // SortFindings orders findings by year, area, severity (worst first), target group, place type and kind
 // (stable). It sorts small keys and moves each finding once: findings are large to copy.
 func SortFindings(fs []Finding) {
-	type key struct {
-		year, area, sev, pt, i int
-		group, kind            string
-	}
-	ptRank := func(p string) int {
-		switch p {
-		case "doegn":
-			return 0
-		case "dag":
-			return 1
-		}
-		return 2
-	}
-	keys := make([]key, len(fs))
+	keys := make([]findingKey, len(fs))
 	for i := range fs {
-		f := &fs[i]
-		area := f.Area
-		if area == data.RegionCode {
-			area = -1 // the region before its municipalities
-		}
-		keys[i] = key{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: ptRank(f.PlaceType), i: i,
-			group: f.TargetGroup, kind: f.Kind}
+		keys[i] = keyOf(&fs[i], i)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		switch {
-		case a.year != b.year:
-			return a.year - b.year
-		case a.area != b.area:
-			return a.area - b.area
-		case a.sev != b.sev:
-			return a.sev - b.sev
-		case a.group != b.group:
-			return strings.Compare(a.group, b.group)
-		case a.pt != b.pt:
-			return a.pt - b.pt
-		case a.kind != b.kind:
-			return strings.Compare(a.kind, b.kind)
-		}
-		return a.i - b.i
-	})
+	slices.SortFunc(keys, compareFindings)
 	sorted := make([]Finding, len(fs))
 	for n, k := range keys {
 		sorted[n] = fs[k.i]
 	}
 	copy(fs, sorted)
+}
+
+// MergeFindings merges lists sorted by SortFindings into one sorted list: the same as sorting them joined,
+// with ties in the order of the lists.
+func MergeFindings(lists [][]Finding) []Finding {
+	n := 0
+	keys := make([][]findingKey, len(lists))
+	for l, fs := range lists {
+		n += len(fs)
+		keys[l] = make([]findingKey, len(fs))
+		for i := range fs {
+			keys[l][i] = keyOf(&fs[i], l)
+		}
+	}
+	out := make([]Finding, 0, n)
+	next := make([]int, len(lists))
+	for len(out) < n {
+		best := -1
+		for l := range lists {
+			if next[l] < len(lists[l]) && (best < 0 || compareFindings(keys[l][next[l]], keys[best][next[best]]) < 0) {
+				best = l
+			}
+		}
+		out = append(out, lists[best][next[best]])
+		next[best]++
+	}
+	return out
+}
+
+// findingKey is what findings sort by: the newest year first; the region before its municipalities; by
+// severity, target group, place type (doegn, dag, alle) and kind; then i.
+type findingKey struct {
+	year, area, sev, pt, i int
+	group, kind            string
+}
+
+func keyOf(f *Finding, i int) findingKey {
+	area := f.Area
+	if area == data.RegionCode {
+		area = -1 // the region before its municipalities
+	}
+	pt := 2
+	switch f.PlaceType {
+	case "doegn":
+		pt = 0
+	case "dag":
+		pt = 1
+	}
+	return findingKey{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: pt, i: i, group: f.TargetGroup, kind: f.Kind}
+}
+
+func compareFindings(a, b findingKey) int {
+	switch {
+	case a.year != b.year:
+		return a.year - b.year
+	case a.area != b.area:
+		return a.area - b.area
+	case a.sev != b.sev:
+		return a.sev - b.sev
+	case a.group != b.group:
+		return strings.Compare(a.group, b.group)
+	case a.pt != b.pt:
+		return a.pt - b.pt
+	case a.kind != b.kind:
+		return strings.Compare(a.kind, b.kind)
+	}
+	return a.i - b.i
 }
 
 // trend computes demand's change since the first year with demand data and since the year before, and a

@@ -169,7 +169,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 func hideFlows(f *Finding, hidden map[FlowCell]Hidden) {
 	fl := f.Flows
 	at := func(field string, other int) string {
-		return map[Hidden]string{Primary: "<5", Secondary: "–"}[hidden[FlowCell{f.Year, f.TargetGroup, f.Area, field, other}]]
+		return hidden[FlowCell{f.Year, f.TargetGroup, f.Area, field, other}].Shown()
 	}
 	fl.hidden = map[string]string{}
 	for _, n := range []struct {

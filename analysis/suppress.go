@@ -169,7 +169,7 @@ func prepare(in Input) series {
 func hideDemand(f *Finding, hidden map[Key]Hidden) {
 	k := Key{Year: f.Year, Area: f.Area, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType}
 	at := func(y int) Hidden { kk := k; kk.Year = y; return hidden[kk] }
-	mark := func(field string, h Hidden) { f.hide(field, map[Hidden]string{Primary: "<5", Secondary: "–"}[h]) }
+	mark := func(field string, h Hidden) { f.hide(field, h.Shown()) }
 	if h := at(f.Year); h != Shown {
 		mark("demand", h)
 		mark("gap", Secondary)

@@ -64,12 +64,7 @@ func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analy
 	if err != nil {
 		return nil, err
 	}
-	var out []analysis.Finding
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	analysis.SortFindings(out)
-	return out, nil
+	return analysis.MergeFindings(parts[:]), nil
 }
 
 // AnalysisInput reads supply, demand and survey answers by municipality and adds them up to the region: the
