@@ -233,8 +233,8 @@ func withAll(m map[Key]int64) map[Key]int64 {
 
 var severityRank = map[string]int{CriticalShortage: 0, Critical: 0, Shortage: 1, Warning: 1, Surplus: 2, Info: 3, Balance: 4}
 
-// SortFindings orders findings by year, area, severity (worst first), target group, place type and kind
-// (stable). It sorts small keys and moves each finding once: findings are large to copy.
+// SortFindings orders findings by year, area, severity (worst first), target group, place type, kind and
+// id. It sorts small keys and moves each finding once: findings are large to copy.
 func SortFindings(fs []Finding) {
 	keys := make([]findingKey, len(fs))
 	for i := range fs {
@@ -276,10 +276,10 @@ func MergeFindings(lists [][]Finding) []Finding {
 }
 
 // findingKey is what findings sort by: the newest year first; the region before its municipalities; by
-// severity, target group, place type (doegn, dag, alle) and kind; then i.
+// severity, target group, place type (doegn, dag, alle), kind and id; then i.
 type findingKey struct {
 	year, area, sev, pt, i int
-	group, kind            string
+	group, kind, id        string
 }
 
 func keyOf(f *Finding, i int) findingKey {
@@ -294,7 +294,7 @@ func keyOf(f *Finding, i int) findingKey {
 	case "dag":
 		pt = 1
 	}
-	return findingKey{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: pt, i: i, group: f.TargetGroup, kind: f.Kind}
+	return findingKey{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: pt, i: i, group: f.TargetGroup, kind: f.Kind, id: f.ID}
 }
 
 func compareFindings(a, b findingKey) int {
@@ -311,6 +311,8 @@ func compareFindings(a, b findingKey) int {
 		return a.pt - b.pt
 	case a.kind != b.kind:
 		return strings.Compare(a.kind, b.kind)
+	case a.id != b.id:
+		return strings.Compare(a.id, b.id) // the same order on every run, whatever order they came in
 	}
 	return a.i - b.i
 }

@@ -153,14 +153,14 @@ func run(nrows int, national scale.Options, check bool) error {
 	baseline, load, slow, dry := results[0], results[1], results[2], results[3]
 	demo := fresh()
 	defer demo.Close()
-	if _, err := ingest.Demo(ctx, demo); err != nil {
+	cfg := analysis.DefaultConfig()
+	if _, err := dashboards.LoadDemo(ctx, demo, cfg); err != nil {
 		return err
 	}
 	threads, memLimit, err := demo.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	cfg := analysis.DefaultConfig()
 	demoFig, err := benchFindings(ctx, demo, cfg)
 	if err != nil {
 		return fmt.Errorf("findings of the demo: %w", err)
@@ -194,7 +194,7 @@ func run(nrows int, national scale.Options, check bool) error {
 	}
 	first := national.LastYear - national.Years + 1
 	for y := first; y <= national.LastYear; y++ {
-		if _, err := nat.Publish(ctx, y); err != nil {
+		if _, _, err := dashboards.Publish(ctx, nat, y, cfg, "bench"); err != nil {
 			return err
 		}
 	}
@@ -296,7 +296,8 @@ func benchFindings(ctx context.Context, st *queries.Store, cfg analysis.Config) 
 		fr := testing.Benchmark(func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				fail(st.Read(ctx, func(rd *queries.Reader) error { // as the pages and gaps do
-					fs, err := dashboards.Findings(ctx, rd, queries.View{}, cfg, "da")
+					// computed, as when an edition is published (viewers read the published ones)
+					fs, err := dashboards.ComputeFindings(ctx, rd, queries.View{}, cfg, "da")
 					f.findings = len(fs)
 					return err
 				}))

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -9,11 +10,44 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Findings loads the series the reader may see and runs the analysis for every year: gaps and growing demand
-// for the region and each municipality, the offers' occupancy, capacity changes, central announcements,
-// self-sufficiency (analysts only) and tariffs. The CLI's gaps command, the API and the pages share it. Each
-// part of the analysis runs as soon as its series are read, beside the next reads (the analysis is pure).
+// Findings returns the findings the reader may see: for a viewer, those stored with the latest edition of
+// each published year (frozen when it was published, disclosure control applied); for a draft view, those
+// ComputeFindings computes from the current data. The CLI's gaps command, the API and the pages share it.
 func Findings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
+	if v.Draft {
+		return ComputeFindings(ctx, st, v, cfg, lang)
+	}
+	eds, err := st.LatestEditions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var lists [][]analysis.Finding
+	for _, ed := range eds {
+		fs, err := st.Frozen(ctx, ed.ID, lang, "findings", decodeFindings)
+		if err != nil {
+			return nil, err
+		}
+		lists = append(lists, fs.([]analysis.Finding))
+	}
+	return analysis.MergeFindings(lists), nil
+}
+
+// decodeFindings reads an edition's findings back from their JSON.
+func decodeFindings(t queries.EditionTexts) (any, error) {
+	var fs []analysis.Finding
+	if len(t.Findings) == 0 {
+		return fs, nil
+	}
+	err := json.Unmarshal(t.Findings, &fs)
+	return fs, err
+}
+
+// ComputeFindings loads the series the reader may see and runs the analysis for every year: gaps and growing
+// demand for the region and each municipality, the offers' occupancy, capacity changes, central
+// announcements, self-sufficiency and tariffs; for a viewer's view (not v.Draft) with disclosure control.
+// Each part of the analysis runs as soon as its series are read, beside the next reads (the analysis is
+// pure).
+func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
 	var wg sync.WaitGroup
 	var parts [6][]analysis.Finding
 	run := func(i int, f func() []analysis.Finding) {

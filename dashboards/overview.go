@@ -104,6 +104,7 @@ type overviewPage struct {
 	Filtered           bool
 	Incomplete         string // the year lacks supply or demand data: no gap findings
 	AsOf               string
+	Edition            string // the edition shown ("Udgave 3, offentliggjort 12.05.2024")
 	Empty              bool
 }
 
@@ -190,6 +191,11 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	}
 	if !asOf.IsZero() {
 		p.AsOf = asOf.Format("02-01-2006")
+	}
+	if !r.View.Draft {
+		if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }

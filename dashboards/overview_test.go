@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,7 +33,7 @@ func mustServe(t *testing.T) (*httptest.Server, *queries.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := ingest.Demo(ctx, st); err != nil {
+	if _, err := dashboards.LoadDemo(ctx, st, analysis.DefaultConfig()); err != nil {
 		t.Fatal(err)
 	}
 	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: analysis.DefaultConfig()})
@@ -237,7 +239,7 @@ func TestOverview2022(t *testing.T) {
 	if got := parseOverview(t, body).foot[0]; got != "4.876" {
 		t.Errorf("after a draft: %s, want 4.876", got)
 	}
-	if _, err := st.Publish(ctx, 2022); err != nil {
+	if _, _, err := dashboards.Publish(ctx, st, 2022, analysis.DefaultConfig(), "test"); err != nil {
 		t.Fatal(err)
 	}
 	_, body = get(t, srv.URL+"/?year=2022")
@@ -273,6 +275,10 @@ func TestLowerAutismDemandTurnsToBalance(t *testing.T) {
 	if f := finding(); f.Severity != "shortage" || f.Demand != 412 {
 		t.Fatalf("before: %+v", f)
 	}
+	// publishing a year again when nothing changed makes no edition (the findings come out the same)
+	if ed, created, err := dashboards.Publish(context.Background(), st, 2023, analysis.DefaultConfig(), "test"); err != nil || created || ed.Number != 1 {
+		t.Errorf("publish an unchanged year: %+v %v %v", ed, created, err)
+	}
 	// lower the 2023 autism residential demand from 412 to 380 by taking 32 from Aalborg's placed citizens;
 	// demand is replaced by year + municipality, so the file holds all of Aalborg's 2023 lines
 	header, rows := demoCSV(t, "demand")
@@ -299,15 +305,65 @@ func TestLowerAutismDemandTurnsToBalance(t *testing.T) {
 	if _, err := ingest.File(ctx, st, d, "aalborg-demand-2023.csv", csvOf(header, file), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Publish(ctx, 2023); err != nil {
-		t.Fatal(err)
+	// a draft until 2023 is published again: viewers keep edition 1's numbers
+	if f := finding(); f.Severity != "shortage" || f.Demand != 412 {
+		t.Errorf("before publishing again: %+v", f)
+	}
+	if _, body := get(t, srv.URL+"/?year=2023"); !strings.Contains(body, "Udgave 1, offentliggjort ") {
+		t.Error("the overview does not name edition 1")
+	}
+	ed, created, err := dashboards.Publish(ctx, st, 2023, analysis.DefaultConfig(), "test")
+	if err != nil || !created || ed.Number != 2 {
+		t.Fatalf("publish 2023 again: %+v %v %v", ed, created, err)
 	}
 	// 380 − 371 = 9 places = 2,4 % of demand: below 5 %, so balance
 	f := finding()
 	if f.Severity != "balance" || f.Demand != 380 || f.Supply != 371 {
 		t.Errorf("after: %+v", f)
 	}
-	_, body := get(t, srv.URL+"/?year=2023")
+	// the correction log of edition 2 says what changed: Aalborg's 2023 demand rows, all replaced, and the
+	// region's autism demand and assessment
+	_, body := get(t, srv.URL+"/api/v1/editions")
+	var eds struct {
+		Items []struct {
+			ID, AsOfBatch int64
+			Year, Number  int
+			Label         string
+			Corrections   []analysis.Correction
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &eds); err != nil {
+		t.Fatal(err)
+	}
+	if len(eds.Items) != 6 || eds.Items[0].Year != 2023 || eds.Items[0].Number != 2 {
+		t.Fatalf("editions: %s", body)
+	}
+	want := []string{
+		fmt.Sprintf("Efterspørgsel: %d rækker tilføjet, %d rækker fjernet eller erstattet.", len(file), len(file)),
+		"Børn og unge med autisme (døgnpladser), 2023: efterspørgslen er rettet fra 412 til 380.",
+		"Børn og unge med autisme (døgnpladser), 2023: vurderingen er ændret fra mangel til balance.",
+	}
+	var log []string
+	for _, c := range eds.Items[0].Corrections {
+		log = append(log, c.Sentence)
+	}
+	for _, w := range want {
+		if !slices.Contains(log, w) {
+			t.Errorf("the correction log lacks %q:\n%s", w, strings.Join(log, "\n"))
+		}
+	}
+	if log[0] != want[0] {
+		t.Errorf("the correction log starts with %q, want the rows", log[0])
+	}
+	for _, e := range eds.Items[1:] {
+		if e.Number != 1 || len(e.Corrections) != 0 {
+			t.Errorf("edition %d of %d: %d corrections", e.Number, e.Year, len(e.Corrections))
+		}
+	}
+	_, body = get(t, srv.URL+"/?year=2023")
+	if !strings.Contains(body, "Udgave 2, offentliggjort ") {
+		t.Error("the overview does not name edition 2")
+	}
 	if !strings.Contains(body, "Børn og unge med autisme: udbuddet på 371 døgnpladser og efterspørgslen på 380 er i balance i 2023.") {
 		t.Error("the overview does not show the autism balance")
 	}

@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/", s.overview)
 	e.GET("/api/v1/findings", s.apiFindings)
+	e.GET("/api/v1/editions", s.apiEditions)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
 	e.GET("/static/*", s.static)

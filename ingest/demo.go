@@ -8,8 +8,8 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Demo loads the illustrative demo data set (data/demo) dataset by dataset and publishes it. Files already
-// loaded are no-ops, so running it twice changes nothing.
+// Demo loads the illustrative demo data set (data/demo) dataset by dataset, as drafts (dashboards.LoadDemo
+// also publishes its years). Files already loaded are no-ops, so running it twice changes nothing.
 func Demo(ctx context.Context, st *queries.Store) ([]Result, error) {
 	var out []Result
 	for _, d := range data.Datasets {
@@ -17,14 +17,9 @@ func Demo(ctx context.Context, st *queries.Store) ([]Result, error) {
 		if err != nil {
 			return out, err
 		}
-		res, err := File(ctx, st, d, name, content, Options{LoadedBy: "demo", Demo: true, Publish: true})
+		res, err := File(ctx, st, d, name, content, Options{LoadedBy: "demo", Demo: true})
 		if err != nil {
 			return out, fmt.Errorf("demo: %w", err)
-		}
-		if res.Batch.Duplicate { // loaded before, perhaps as a draft: the demo is public as loaded
-			if err := st.PublishBatch(ctx, res.Batch.ID); err != nil {
-				return out, err
-			}
 		}
 		out = append(out, res)
 	}

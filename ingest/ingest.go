@@ -27,7 +27,6 @@ type Options struct {
 	DryRun   bool   // validate only
 	LoadedBy string // who loads (user or token name)
 	Demo     bool   // the file is part of the illustrative demo data
-	Publish  bool   // publish the batch at once (the demo)
 	Sheet    string // XLSX: the sheet to read (default: the one whose header names the dataset's columns)
 	Progress func(staged, total int)
 	Limits   *data.Limits // nil: data.DefaultLimits()
@@ -108,7 +107,7 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		return b, err
 	}
 	meta := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, LoadedBy: opt.LoadedBy,
-		Demo: opt.Demo, Publish: opt.Publish, DryRun: opt.DryRun, Progress: opt.Progress}
+		Demo: opt.Demo, DryRun: opt.DryRun, Progress: opt.Progress}
 	if fast != nil {
 		nb := meta
 		nb.Fast = fast

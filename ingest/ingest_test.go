@@ -226,7 +226,7 @@ func TestLoadReplaceAndDuplicate(t *testing.T) {
 	if pub, _ := st.Supply(ctx, queries.View{}); len(pub) != 0 {
 		t.Errorf("published supply before publishing: %v", pub)
 	}
-	if _, err := st.Publish(ctx, 2022); err != nil {
+	if _, _, err := st.Publish(ctx, 2022, "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	pub, _ := st.Supply(ctx, queries.View{})
@@ -310,7 +310,8 @@ func TestReviewedInputs(t *testing.T) {
 	}
 }
 
-// Publishing a year publishes that year only, also of a batch with rows of several years.
+// Publishing a year publishes that year only, also of a batch with rows of several years, and freezes it:
+// a correction reaches viewers only when the year is published again, as its edition 2.
 func TestPublishOneYearOfABatch(t *testing.T) {
 	st := mustOpen(t)
 	ctx := context.Background()
@@ -318,7 +319,7 @@ func TestPublishOneYearOfABatch(t *testing.T) {
 	if _, err := File(ctx, st, dataset(t, "demand"), "d.csv", []byte(two), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Publish(ctx, 2022); err != nil {
+	if _, _, err := st.Publish(ctx, 2022, "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	cells, err := st.Demand(ctx, queries.View{})
@@ -327,6 +328,39 @@ func TestPublishOneYearOfABatch(t *testing.T) {
 	}
 	if len(cells) != 1 || cells[0].Year != 2022 || cells[0].Value != 10 {
 		t.Errorf("published demand: %+v, want 2022 only", cells)
+	}
+	// a correction of 2022 (and a new 2023 row) is a draft: viewers keep the edition until 2022 is published again
+	fix := "year,municipality,target_group,place_type,placed,waiting\n2022,851,misbrug,dag,14,0\n2023,851,misbrug,dag,25,0\n"
+	if _, err := File(ctx, st, dataset(t, "demand"), "fix.csv", []byte(fix), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	viewer := func() map[int]int64 {
+		cells, err := st.Demand(ctx, queries.View{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int]int64{}
+		for _, c := range cells {
+			out[c.Year] += c.Value
+		}
+		return out
+	}
+	if got := viewer(); len(got) != 1 || got[2022] != 10 {
+		t.Errorf("after a correction, before publishing: %v, want 2022: 10", got)
+	}
+	ed, created, err := st.Publish(ctx, 2022, "test", nil)
+	if err != nil || !created || ed.Number != 2 {
+		t.Fatalf("publish again: %+v %v %v", ed, created, err)
+	}
+	if got := viewer(); len(got) != 1 || got[2022] != 14 {
+		t.Errorf("after publishing again: %v, want 2022: 14", got)
+	}
+	// publishing with nothing changed makes no edition
+	if again, created, err := st.Publish(ctx, 2022, "test", nil); err != nil || created || again.ID != ed.ID {
+		t.Errorf("publish with nothing changed: %+v %v %v", again, created, err)
+	}
+	if _, _, err := st.Publish(ctx, 2030, "test", nil); !errors.Is(err, queries.ErrNothingToPublish) {
+		t.Errorf("publish a year without rows: %v", err)
 	}
 }
 

@@ -27,7 +27,10 @@ func TestSupplyArrowMatchesRows(t *testing.T) {
 		{"year": int64(2022), "location": int64(851), "ownership": "kommunal", "agreement": false, "place_type": "doegn", "target_group": "misbrug", "places": int64(7), "category": "kommunal"},
 		{"year": int64(2022), "location": int64(825), "ownership": "privat", "agreement": false, "place_type": "dag", "target_group": "misbrug", "places": int64(2), "category": "privat"},
 	}
-	if _, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: "x.csv", SHA256: "x", Rows: rows, Lines: []int{2, 3}, Publish: true}); err != nil {
+	if _, err := st.LoadBatch(ctx, queries.NewBatch{Dataset: d, FileName: "x.csv", SHA256: "x", Rows: rows, Lines: []int{2, 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Publish(ctx, 2022, "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	var total int64

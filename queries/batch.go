@@ -26,7 +26,6 @@ type NewBatch struct {
 	Lines    []int
 	LoadedBy string
 	Demo     bool
-	Publish  bool // publish at once (the demo); otherwise the batch is a draft
 	DryRun   bool // do everything, report it, then roll back
 	// Staged, instead of Rows and Lines: validated rows written as canonical CSV files (see StagedColumns),
 	// loaded with DuckDB's read_csv; Count, Years and Keys describe them.
@@ -166,11 +165,6 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 			return BatchResult{}, fmt.Errorf("store: batch status: %w", err)
 		}
 	}
-	if b.Publish {
-		if _, err := conn.ExecContext(ctx, query("publish_batch"), id); err != nil {
-			return BatchResult{}, fmt.Errorf("store: publish batch: %w", err)
-		}
-	}
 	res := BatchResult{ID: id, Rows: count, Replaced: int(replaced), DryRun: b.DryRun}
 	if replaced == 0 && added != nil {
 		res.Summary = added
@@ -179,6 +173,9 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	}
 	if b.DryRun {
 		return res, nil // the deferred ROLLBACK undoes everything
+	}
+	if _, err := conn.ExecContext(ctx, bumpDataVersion); err != nil {
+		return BatchResult{}, fmt.Errorf("store: data version: %w", err)
 	}
 	if b.BeforeCommit != nil {
 		if err := b.BeforeCommit(); err != nil {
@@ -238,28 +235,6 @@ func dbValue(v any) driver.Value {
 	default:
 		return v
 	}
-}
-
-// PublishBatch publishes every year of batch id (the demo data, which is public as loaded).
-func (s *Store) PublishBatch(ctx context.Context, id int64) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	if _, err := s.db.ExecContext(ctx, query("publish_batch"), id); err != nil {
-		return fmt.Errorf("store: publish batch %d: %w", id, err)
-	}
-	return nil
-}
-
-// Publish publishes year: every batch with rows of that year becomes visible to viewers for that year. It
-// returns how many batches were newly published for it.
-func (s *Store) Publish(ctx context.Context, year int) (int64, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	res, err := s.db.ExecContext(ctx, query("publish_year"), year)
-	if err != nil {
-		return 0, fmt.Errorf("store: publish %d: %w", year, err)
-	}
-	return res.RowsAffected()
 }
 
 // ErrNotFound is returned when a batch does not exist.

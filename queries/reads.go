@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -27,7 +28,8 @@ type querier interface {
 // Reader answers the typed reads. The Store's own Reader reads outside any transaction; Store.Read gives
 // one that reads a single consistent snapshot.
 type Reader struct {
-	q querier
+	q      querier
+	frozen *sync.Map
 }
 
 // Read runs fn with a Reader over one transaction, so that every read of fn sees the same version of the
@@ -38,7 +40,7 @@ func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&Reader{q: tx})
+	return fn(&Reader{q: tx, frozen: s.frozen})
 }
 
 func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {

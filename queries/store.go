@@ -38,6 +38,7 @@ type Store struct {
 	db      *sql.DB
 	path    string
 	write   sync.Mutex
+	frozen  *sync.Map // decoded edition texts, by edition and language (see Reader.Frozen)
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -78,7 +79,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
-	s := &Store{Reader: &Reader{q: db}, db: db, path: path}
+	frozen := &sync.Map{}
+	s := &Store{Reader: &Reader{q: db, frozen: frozen}, db: db, path: path, frozen: frozen}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -276,8 +278,8 @@ func sqlType(k data.Kind) string {
 }
 
 // datasetDDL generates each dataset's table and its rows view from the definitions in data/. The view adds
-// draft_visible (current rows) and published_visible (rows whose year is published for their batch and not
-// published for the batch that replaced them).
+// draft_visible (current rows) and published_visible (rows of the latest edition of their year: loaded by
+// then and not replaced by then).
 func datasetDDL() []string {
 	var out []string
 	for _, d := range data.Datasets {
@@ -297,10 +299,9 @@ func datasetDDL() []string {
 		out = append(out, fmt.Sprintf(`CREATE OR REPLACE VIEW %[1]s_rows AS
 SELECT t.*,
        t.replaced_by IS NULL AS draft_visible,
-       p.batch_id IS NOT NULL AND rp.batch_id IS NULL AS published_visible
+       coalesce(t.batch_id <= e.as_of_batch AND (t.replaced_by IS NULL OR t.replaced_by > e.as_of_batch), false) AS published_visible
 FROM %[1]s t
-LEFT JOIN published_years p ON p.batch_id = t.batch_id AND p.year = t.year
-LEFT JOIN published_years rp ON rp.batch_id = t.replaced_by AND rp.year = t.year`, d.Name))
+LEFT JOIN latest_editions e ON e.year = t.year`, d.Name))
 	}
 	return out
 }
@@ -342,7 +343,7 @@ func loadReference(ctx context.Context, tx *sql.Tx) error {
 // Checksum summarises the content of every table (row count and a hash of each row), for tests and
 // operators who must show that a failed ingest changed nothing.
 func (s *Store) Checksum(ctx context.Context) (string, error) {
-	tables := []string{"batches", "published_years"}
+	tables := []string{"batches", "editions", "edition_texts"}
 	for _, d := range data.Datasets {
 		tables = append(tables, d.Name)
 	}

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/kapacitet/kapacitet/dashboards"
 	"github.com/kapacitet/kapacitet/data"
-	"github.com/kapacitet/kapacitet/ingest"
 )
 
 func init() {
@@ -25,7 +25,11 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	results, err := ingest.Demo(e.ctx, st)
+	cfg, err := f.analysisConfig()
+	if err != nil {
+		return err
+	}
+	results, err := dashboards.LoadDemo(e.ctx, st, cfg)
 	if err != nil {
 		return err
 	}

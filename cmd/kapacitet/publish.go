@@ -1,18 +1,24 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/dashboards"
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 func init() {
-	register(command{name: "publish", args: "YEAR", summary: "publish a year: viewers see its loaded batches (until editions exist)", run: runPublish})
+	register(command{name: "publish", args: "YEAR", summary: "publish a year as its next edition: what viewers see, frozen, with a correction log", run: runPublish})
 }
 
 func runPublish(e *env, args []string) error {
 	f := newFlags(e, "publish")
+	lang := f.String("lang", "da", "language of the correction log: da or en")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -24,15 +30,45 @@ func runPublish(e *env, args []string) error {
 	if err != nil || !data.PlausibleYear(year) {
 		return usagef("invalid year %q", pos[0])
 	}
+	if *lang != "da" && *lang != "en" {
+		return usagef("invalid --lang %q: da or en", *lang)
+	}
+	cfg, err := f.analysisConfig()
+	if err != nil {
+		return err
+	}
 	st, err := f.open(e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, err := st.Publish(e.ctx, year)
+	ed, created, err := dashboards.Publish(e.ctx, st, year, cfg, "cli")
+	if errors.Is(err, queries.ErrNothingToPublish) {
+		return fmt.Errorf("%d: no data of that year is loaded, so there is nothing to publish", year)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d: %d batch(es) published\n", year, n)
+	label := dashboards.EditionLabel(ed, *lang)
+	if !created {
+		fmt.Fprintf(e.stdout, "%d: nothing changed since %s; no new edition\n", year, label)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%d: %s\n", year, label)
+	if ed.Number == 1 {
+		return nil
+	}
+	t, err := st.EditionTexts(e.ctx, ed.ID, *lang)
+	if err != nil {
+		return err
+	}
+	var log []analysis.Correction
+	if err := json.Unmarshal(t.Corrections, &log); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d correction(s) since edition %d:\n", len(log), ed.Number-1)
+	for _, c := range log {
+		fmt.Fprintf(e.stdout, "  - %s\n", c.Sentence)
+	}
 	return nil
 }

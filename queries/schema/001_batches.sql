@@ -14,13 +14,6 @@ CREATE TABLE IF NOT EXISTS batches (
     status      VARCHAR NOT NULL DEFAULT 'active', -- active, partly_superseded, superseded
     demo        BOOLEAN NOT NULL DEFAULT false     -- the illustrative demo data set
 );
--- Publishing, until editions exist: the years of a batch that viewers see. A year is published as a whole
--- (`publish YEAR`), so a batch with rows of several years can be public for one year and a draft for another.
-CREATE TABLE IF NOT EXISTS published_years (
-    batch_id BIGINT NOT NULL,
-    year     INTEGER NOT NULL,
-    PRIMARY KEY (batch_id, year)
-);
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL

@@ -1,0 +1,98 @@
+package dashboards
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+	_ "time/tzdata" // the edition dates are Copenhagen's also on a machine without zoneinfo
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// copenhagen is where DAS publishes: edition dates are its dates.
+var copenhagen = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return l
+}()
+
+// EditionLabel names an edition as pages and extracts show it: "Udgave 3, offentliggjort 12.05.2024".
+func EditionLabel(ed queries.Edition, lang string) string {
+	at := ed.PublishedAt.In(copenhagen)
+	if lang == "en" {
+		return fmt.Sprintf("Edition %d, published %s", ed.Number, at.Format("2 January 2006"))
+	}
+	return fmt.Sprintf("Udgave %d, offentliggjort %s", ed.Number, at.Format("02.01.2006"))
+}
+
+// EditionView is an edition as `/api/v1/editions` lists it: with its label and its correction log in the
+// requested language.
+type EditionView struct {
+	queries.Edition
+	Label       string                `json:"label"`
+	Corrections []analysis.Correction `json:"corrections"`
+}
+
+// Editions lists every edition, the newest first, with their labels and correction logs in lang.
+func Editions(ctx context.Context, rd *queries.Reader, lang string) ([]EditionView, error) {
+	eds, err := rd.Editions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []EditionView{}
+	for _, ed := range eds {
+		v, err := rd.Frozen(ctx, ed.ID, lang, "corrections", func(t queries.EditionTexts) (any, error) {
+			log := []analysis.Correction{}
+			var err error
+			if len(t.Corrections) > 0 {
+				err = json.Unmarshal(t.Corrections, &log)
+			}
+			if log == nil {
+				log = []analysis.Correction{}
+			}
+			return log, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, EditionView{Edition: ed, Label: EditionLabel(ed, lang), Corrections: v.([]analysis.Correction)})
+	}
+	return out, nil
+}
+
+// apiEditions answers GET /api/v1/editions: {"items": [...]}, the newest first.
+func (s *Server) apiEditions(c *echo.Context) error {
+	l := lang(c.QueryParam("lang"))
+	ctx := c.Request().Context()
+	var items []EditionView
+	err := s.Store.Read(ctx, func(rd *queries.Reader) error {
+		var err error
+		items, err = Editions(ctx, rd, l)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// editionOf is the label of the edition a viewer sees for year ("" when the year has none).
+func editionOf(ctx context.Context, rd *queries.Reader, year int, lang string) (string, error) {
+	eds, err := rd.LatestEditions(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, ed := range eds {
+		if ed.Year == year {
+			return EditionLabel(ed, lang), nil
+		}
+	}
+	return "", nil
+}
