@@ -3,14 +3,17 @@ package dashboards
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 	_ "time/tzdata" // the edition dates are Copenhagen's also on a machine without zoneinfo
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -95,4 +98,40 @@ func editionOf(ctx context.Context, rd *queries.Reader, year int, lang string) (
 		}
 	}
 	return "", nil
+}
+
+// apiPublish answers POST /api/v1/publish/{year} (admin): the year's next edition, as Publish makes it;
+// {"created": false, ...} when nothing changed since the year's latest edition.
+func (s *Server) apiPublish(c *echo.Context) error {
+	who, err := require(c, "admin")
+	if err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || !data.PlausibleYear(year) {
+		return badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", c.Param("year"))}
+	}
+	l := lang(c.QueryParam("lang"))
+	ctx := c.Request().Context()
+	ed, created, err := Publish(ctx, s.Store, year, s.Analysis, who.Name)
+	if errors.Is(err, queries.ErrNothingToPublish) {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("Der er ingen data for %d at offentliggøre. (No data of that year is loaded.)", year))
+	}
+	if err != nil {
+		return err
+	}
+	var view EditionView
+	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
+		all, err := Editions(ctx, rd, l)
+		for _, e := range all {
+			if e.ID == ed.ID {
+				view = e
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"created": created, "edition": view})
 }

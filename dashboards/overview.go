@@ -24,8 +24,7 @@ type request struct {
 	View queries.View
 }
 
-// parseRequest reads and validates the shared query parameters. Drafts are not served over HTTP until
-// analyst access exists.
+// parseRequest reads and validates the shared query parameters; draft=true needs an analyst or admin token.
 func parseRequest(c *echo.Context) (request, error) {
 	r := request{Lang: lang(c.QueryParam("lang")), Filter: analysis.Filter{TargetGroup: c.QueryParam("target_group"),
 		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Severity: c.QueryParam("severity"),
@@ -47,8 +46,15 @@ func parseRequest(c *echo.Context) (request, error) {
 		}
 		r.Municipality = area
 	}
-	if d := c.QueryParam("draft"); d == "true" || d == "1" {
-		return r, echo.NewHTTPError(http.StatusForbidden, "Kladder kræver analytikeradgang. (Drafts need analyst access.)")
+	switch d := c.QueryParam("draft"); d {
+	case "true", "1":
+		if _, err := require(c, "analyst"); err != nil {
+			return r, err
+		}
+		r.View.Draft = true
+	case "", "false", "0":
+	default:
+		return r, badRequest{fmt.Sprintf("Ugyldig værdi af draft %q: true eller false. (Invalid draft.)", d)}
 	}
 	return r, nil
 }
@@ -192,10 +198,10 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	if !asOf.IsZero() {
 		p.AsOf = asOf.Format("02-01-2006")
 	}
-	if !r.View.Draft {
-		if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
-			return p, err
-		}
+	if r.View.Draft {
+		p.Edition = p.T["draft"]
+	} else if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
+		return p, err
 	}
 	return p, nil
 }

@@ -57,7 +57,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		HTTPErrorHandler: s.handleError,
 		Router:           echo.NewRouter(echo.RouterConfig{AutoHandleHEAD: true}),
 	})
-	s.echo.Use(securityHeaders, middleware.Recover(), s.logRequests)
+	s.echo.Use(securityHeaders, middleware.Recover(), s.logRequests, s.authenticate)
 	s.routes()
 	return s.echo, nil
 }

@@ -343,7 +343,7 @@ func loadReference(ctx context.Context, tx *sql.Tx) error {
 // Checksum summarises the content of every table (row count and a hash of each row), for tests and
 // operators who must show that a failed ingest changed nothing.
 func (s *Store) Checksum(ctx context.Context) (string, error) {
-	tables := []string{"batches", "editions", "edition_texts"}
+	tables := []string{"batches", "editions", "edition_texts", "tokens"}
 	for _, d := range data.Datasets {
 		tables = append(tables, d.Name)
 	}

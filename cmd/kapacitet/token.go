@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+func init() {
+	register(command{name: "token", args: "create --role viewer|analyst|admin --name NAME | list | revoke NAME", run: runToken,
+		summary: "API tokens: create one (printed once, only its hash is kept), list them, revoke one"})
+}
+
+// tokenName is what a token's name may be: it shows in lists and logs.
+var tokenName = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,63}$`)
+
+func runToken(e *env, args []string) error {
+	f := newFlags(e, "token")
+	role := f.String("role", "", "create: the token's role: viewer, analyst or admin")
+	name := f.String("name", "", "create: a name for the token (who or what uses it)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("token takes `create --role ROLE --name NAME`, `list` or `revoke NAME`")
+	}
+	switch {
+	case pos[0] == "create" && len(pos) == 1:
+		if !slices.Contains(queries.Roles, *role) {
+			return usagef("token create needs --role %s", strings.Join(queries.Roles, ", "))
+		}
+		if !tokenName.MatchString(*name) {
+			return usagef("token create needs --name: 1-64 letters, digits, spaces and . _ @ -")
+		}
+		st, err := f.open(e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		secret, err := st.CreateToken(e.ctx, *name, *role, "cli")
+		if errors.Is(err, queries.ErrExists) {
+			return usagef("a token called %q exists (`kapacitet token list`)", *name)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Token %q (%s). It is shown this once; only its hash is kept:\n%s\n", *name, *role, secret)
+		return nil
+	case pos[0] == "list" && len(pos) == 1:
+		st, err := f.open(e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		list, err := st.Tokens(e.ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "NAME\tROLE\tCREATED\tBY\tREVOKED")
+		for _, t := range list {
+			revoked := "-"
+			if t.RevokedAt != nil {
+				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.CreatedAt.Local().Format("2006-01-02 15:04"), t.CreatedBy, revoked)
+		}
+		return w.Flush()
+	case pos[0] == "revoke" && len(pos) == 2:
+		st, err := f.open(e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		err = st.RevokeToken(e.ctx, pos[1])
+		if errors.Is(err, queries.ErrNotFound) {
+			return usagef("there is no token in force called %q (`kapacitet token list`)", pos[1])
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "token %q revoked\n", pos[1])
+		return nil
+	default:
+		return usagef("token takes `create --role ROLE --name NAME`, `list` or `revoke NAME`")
+	}
+}

@@ -1,0 +1,64 @@
+package dashboards
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// caller is who makes a request: a token's name and role, or nobody (the public, a viewer).
+type caller struct {
+	queries.Token
+	Signed bool // a token was given
+}
+
+const callerKey = "kapacitet.caller"
+
+// authenticate reads `Authorization: Bearer TOKEN`. No header is the public (a viewer); an unknown, revoked
+// or malformed token is refused with 401, the same message for each.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c *echo.Context) error {
+		who := caller{Token: queries.Token{Role: "viewer"}}
+		if h := c.Request().Header.Get("Authorization"); h != "" {
+			secret, ok := strings.CutPrefix(h, "Bearer ")
+			t, found, err := s.Store.TokenFor(c.Request().Context(), strings.TrimSpace(secret))
+			if err != nil {
+				return err
+			}
+			if !ok || !found {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kapacitet"`)
+				return echo.NewHTTPError(http.StatusUnauthorized, "Ukendt eller tilbagekaldt token. (Unknown or revoked token.)")
+			}
+			who = caller{Token: t, Signed: true}
+		}
+		c.Set(callerKey, who)
+		return next(c)
+	}
+}
+
+// callerOf is the request's caller (a viewer when authenticate did not run).
+func callerOf(c *echo.Context) caller {
+	if who, ok := c.Get(callerKey).(caller); ok {
+		return who
+	}
+	return caller{Token: queries.Token{Role: "viewer"}}
+}
+
+// require refuses a caller below role: 401 without a token, 403 with one.
+func require(c *echo.Context, role string) (caller, error) {
+	who := callerOf(c)
+	if slices.Index(queries.Roles, who.Role) >= slices.Index(queries.Roles, role) {
+		return who, nil
+	}
+	if !who.Signed {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kapacitet"`)
+		return who, echo.NewHTTPError(http.StatusUnauthorized, "Log ind med et token. (This needs a token: Authorization: Bearer.)")
+	}
+	msg := map[string]string{"analyst": "Det kræver analytiker- eller administratoradgang. (This needs an analyst or admin token.)",
+		"admin": "Det kræver administratoradgang. (This needs an admin token.)"}[role]
+	return who, echo.NewHTTPError(http.StatusForbidden, msg)
+}

@@ -1,0 +1,102 @@
+package queries
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Roles are the roles a token can have, from the least to the most it may do.
+var Roles = []string{"viewer", "analyst", "admin"}
+
+// Token is an API token as listed: never the token itself, which only its creator saw once.
+type Token struct {
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	CreatedAt time.Time  `json:"created_at"`
+	CreatedBy string     `json:"created_by"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// ErrExists is returned when a name is taken.
+var ErrExists = errors.New("exists")
+
+// tokenHash is what is stored of a token.
+func tokenHash(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateToken makes a token for name with role and returns it; only its hash is stored, so this is the one
+// time it can be seen. Tokens are "kap_" and 43 letters, digits, "-" and "_" (32 random bytes).
+func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string, error) {
+	if !slices.Contains(Roles, role) {
+		return "", fmt.Errorf("store: token: unknown role %q", role)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("store: token: %w", err)
+	}
+	secret := "kap_" + base64.RawURLEncoding.EncodeToString(b)
+	s.write.Lock()
+	defer s.write.Unlock()
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE name = $1`, name).Scan(&n); err != nil {
+		return "", fmt.Errorf("store: token: %w", err)
+	}
+	if n > 0 {
+		return "", fmt.Errorf("store: token %q: %w", name, ErrExists)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by) VALUES ($1, $2, $3, $4)`,
+		name, role, tokenHash(secret), by); err != nil {
+		return "", fmt.Errorf("store: token: %w", err)
+	}
+	return secret, nil
+}
+
+// RevokeToken revokes the token called name (ErrNotFound when there is none in force).
+func (s *Store) RevokeToken(ctx context.Context, name string) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, name)
+	if err != nil {
+		return fmt.Errorf("store: revoke: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: token %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// Tokens lists the tokens by name, revoked ones included.
+func (s *Reader) Tokens(ctx context.Context) ([]Token, error) {
+	var out []Token
+	err := s.rows(ctx, "tokens", nil, func(r *sql.Rows) error {
+		var t Token
+		err := r.Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.RevokedAt)
+		out = append(out, t)
+		return err
+	})
+	return out, err
+}
+
+// TokenFor returns the token in force whose secret this is; ok is false for an unknown or revoked one. The
+// secret is looked up by its hash, so the comparison never runs over the secret itself.
+func (s *Reader) TokenFor(ctx context.Context, secret string) (t Token, ok bool, err error) {
+	err = s.q.QueryRowContext(ctx, `SELECT name, role, created_at, created_by FROM tokens WHERE hash = $1 AND revoked_at IS NULL`,
+		tokenHash(secret)).Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Token{}, false, nil
+	}
+	if err != nil {
+		return Token{}, false, fmt.Errorf("store: token: %w", err)
+	}
+	return t, true, nil
+}
