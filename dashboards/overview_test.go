@@ -400,7 +400,7 @@ func TestHTTPBehaviour(t *testing.T) {
 		path string
 		code int
 	}{
-		{"/?year=abc", 400}, {"/?year=1999", 404}, {"/?target_group=nosuch", 400}, {"/?draft=true", 403},
+		{"/?year=abc", 400}, {"/?year=1999", 404}, {"/?target_group=nosuch", 400}, {"/?draft=true", 401}, {"/?draft=maybe", 400},
 		{"/nosuchpage", 404}, {"/api/v1/nosuch", 404}, {"/healthz", 200}, {"/readyz", 200},
 		{"/static/charts.js", 200}, {"/static/style.css", 200}, {"/static/", 404}, {"/static/../go.mod", 404},
 	} {
