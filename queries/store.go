@@ -34,15 +34,16 @@ type Options struct {
 // Store owns the DuckDB handle. Writes (batches, publishing) are serialised by a mutex; reads run in
 // parallel.
 type Store struct {
-	*Reader // reads outside a transaction; see Read
-	db      *sql.DB
-	path    string
-	write   sync.Mutex
-	frozen  *sync.Map // decoded edition texts, by edition and language (see Reader.Frozen)
+	*Reader  // reads outside a transaction; see Read
+	db       *sql.DB
+	path     string
+	write    *sync.Mutex // shared with borrowed copies
+	frozen   *sync.Map   // decoded edition texts, by edition and language (see Reader.Frozen)
+	borrowed bool        // a command's loan of the server's store: Close leaves it open
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
-var ErrLocked = errors.New("the database is in use by another Kapacitet process (is `kapacitet serve` running?)")
+var ErrLocked = errors.New("the database is in use by another Kapacitet process: wait until it has finished (a long ingest or export), or, if it is `kapacitet serve`, run the command as the user who started it, so that it goes through the server's socket <db>.sock")
 
 // Open opens or creates the DuckDB file at path, applies the schema and refreshes the reference tables.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
@@ -80,7 +81,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
 	frozen := &sync.Map{}
-	s := &Store{Reader: &Reader{q: db, frozen: frozen}, db: db, path: path, frozen: frozen}
+	s := &Store{Reader: &Reader{q: db, frozen: frozen}, db: db, path: path, write: &sync.Mutex{}, frozen: frozen}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -151,8 +152,21 @@ func (s *Store) collectFiles(ctx context.Context) error {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database (not a borrowed store's).
+func (s *Store) Close() error {
+	if s.borrowed {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// Borrow lends the store to a command run inside the server that owns it: the same handle and write lock,
+// and a Close that leaves them open.
+func (s *Store) Borrow() *Store {
+	b := *s
+	b.borrowed = true
+	return &b
+}
 
 // migrate applies the embedded schema files in order, then the dataset tables generated from data/, then
 // the reference tables.

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(command{name: "batches", args: "list | restore N", run: runBatches,
+	register(command{name: "batches", db: true, args: "list | restore N", run: runBatches,
 		summary: "list the loaded batches, or restore a superseded batch (its rows again, as a new draft batch)"})
 }
 

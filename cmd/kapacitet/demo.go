@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	register(command{name: "demo", summary: "create or complete a database with the illustrative demo data and publish its years", run: runDemo})
+	register(command{name: "demo", db: true, summary: "create or complete a database with the illustrative demo data and publish its years", run: runDemo})
 }
 
 func runDemo(e *env, args []string) error {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "gaps", summary: "print the findings of a year: gaps, growing demand, occupancy", run: runGaps})
+	register(command{name: "gaps", db: true, summary: "print the findings of a year: gaps, growing demand, occupancy", run: runGaps})
 }
 
 func runGaps(e *env, args []string) error {

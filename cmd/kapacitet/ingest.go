@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{name: "ingest", args: "DATASET FILE...", run: runIngest,
+	register(command{name: "ingest", db: true, args: "DATASET FILE...", run: runIngest,
 		summary: "load CSV, XLSX, JSON/NDJSON or Parquet files into a dataset as draft batches (all or nothing; DATASET: " + data.DatasetNames() + ")"})
 }
 
@@ -46,7 +46,7 @@ func runIngest(e *env, args []string) error {
 	}
 	contents := make([][]byte, 0, len(pos)-1)
 	for _, file := range pos[1:] {
-		b, err := readInput(file)
+		b, err := readInput(e.path(file))
 		var ie *ingest.InvalidError
 		if errors.As(err, &ie) { // too large: reported like any other invalid file
 			report(e, *format, ingest.Result{File: file, Dataset: d.Name}, err)

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "publish", args: "YEAR", summary: "publish a year as its next edition: what viewers see, frozen, with a correction log", run: runPublish})
+	register(command{name: "publish", db: true, args: "YEAR", summary: "publish a year as its next edition: what viewers see, frozen, with a correction log", run: runPublish})
 }
 
 func runPublish(e *env, args []string) error {

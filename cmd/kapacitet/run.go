@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -26,12 +27,25 @@ type env struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// inside a server (a command sent through its socket): the server's store, which commands use instead
+	// of opening the file, and the caller's working directory, against which relative paths are read
+	store *queries.Store
+	cwd   string
+}
+
+// path resolves a file name the user gave: relative to the caller's working directory.
+func (e *env) path(p string) string {
+	if e.cwd == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(e.cwd, p)
 }
 
 // command is one subcommand.
 type command struct {
 	name, args, summary string
 	run                 func(e *env, args []string) error
+	db                  bool // touches the database: runs inside the server that owns it, when one does
 }
 
 var commands []command
@@ -49,9 +63,12 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 func exitCode(err error) int {
 	var ue usageError
 	var ie *ingest.InvalidError
+	var re remoteError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.As(err, &re):
+		return re.code
 	case errors.As(err, &ue):
 		return 2
 	case errors.As(err, &ie):
@@ -82,6 +99,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	for _, c := range commands {
 		if c.name == name {
+			if c.db && e.store == nil {
+				// while a server owns the database, the command runs inside it
+				if sent, err := forward(e, c, args[1:]); sent {
+					return err
+				}
+			}
 			return c.run(e, args[1:])
 		}
 	}
@@ -106,6 +129,7 @@ type flags struct {
 	*flag.FlagSet
 	db, config string
 	cmd        command
+	e          *env
 }
 
 func newFlags(e *env, name string) *flags {
@@ -115,7 +139,7 @@ func newFlags(e *env, name string) *flags {
 			c = x
 		}
 	}
-	f := &flags{FlagSet: flag.NewFlagSet(c.name, flag.ContinueOnError), cmd: c}
+	f := &flags{FlagSet: flag.NewFlagSet(c.name, flag.ContinueOnError), cmd: c, e: e}
 	f.SetOutput(e.stderr)
 	def := e.getenv("KAPACITET_DB")
 	if def == "" {
@@ -167,7 +191,17 @@ func (f *flags) noArgs(pos []string) error {
 	return nil
 }
 
+// open opens the database, or, inside the server that owns it, lends the server's store (its Close leaves
+// it open).
 func (f *flags) open(e *env) (*queries.Store, error) {
+	if e.store != nil {
+		want, _ := filepath.Abs(e.path(f.db))
+		have, _ := filepath.Abs(e.store.Path())
+		if want != have {
+			return nil, fmt.Errorf("this server serves %s, not %s", have, want)
+		}
+		return e.store.Borrow(), nil
+	}
 	threads := 0
 	if t := e.getenv("KAPACITET_THREADS"); t != "" {
 		n, err := strconv.Atoi(t)
@@ -188,7 +222,7 @@ func (f *flags) configFile() ([]byte, error) {
 	if f.config == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(f.config)
+	b, err := os.ReadFile(f.e.path(f.config))
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}

@@ -19,8 +19,13 @@ import (
 // cli runs the program in-process and returns stdout, stderr and the exit code.
 func cli(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return cliCtx(context.Background(), args...)
+}
+
+// cliCtx is cli with a context (a server runs until it is cancelled).
+func cliCtx(ctx context.Context, args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	err := run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 	if err != nil {
 		errOut.WriteString(err.Error())
 	}
@@ -31,6 +36,10 @@ var demoDB string
 
 // TestMain builds one demo database for the tests that only read it.
 func TestMain(m *testing.M) {
+	if os.Getenv("KAPACITET_HELPER_DB") != "" {
+		helperProcess()
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "kapacitet-cli")
 	if err != nil {
 		panic(err)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/labstack/echo/v5"
@@ -34,12 +36,26 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// the socket first: a second server of the same file says so, before the file's lock would
+	sockL, sock, err := listenSocket(e.path(f.db))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(sock)
+	defer sockL.Close()
 	st, err := f.open(e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	log := logger(e.stderr)
+	owner := &http.Server{Handler: socketHandler(st), ReadHeaderTimeout: 10 * time.Second}
+	go owner.Serve(sockL)
+	defer func() { // commands in flight finish (a minute at most)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		owner.Shutdown(ctx)
+	}()
 	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Logger: log, Version: version})
 	if err != nil {
 		return err
@@ -50,7 +66,7 @@ func runServe(e *env, args []string) error {
 		HidePort:        true,
 		GracefulTimeout: 5 * time.Second,
 		ListenerAddrFunc: func(a net.Addr) {
-			fmt.Fprintf(e.stderr, "kapacitet: serving %s on http://%s\n", f.db, a)
+			fmt.Fprintf(e.stderr, "kapacitet: serving %s on http://%s (commands on %s)\n", f.db, a, sock)
 		},
 		BeforeServeFunc: func(s *http.Server) error {
 			s.ReadHeaderTimeout = 10 * time.Second

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(command{name: "token", args: "create --role viewer|analyst|admin --name NAME | list | revoke NAME", run: runToken,
+	register(command{name: "token", db: true, args: "create --role viewer|analyst|admin --name NAME | list | revoke NAME", run: runToken,
 		summary: "API tokens: create one (printed once, only its hash is kept), list them, revoke one"})
 }
 

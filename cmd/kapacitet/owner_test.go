@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// While `serve` runs, the commands that touch the database run inside it, through <db>.sock (mode 0600), with
+// the same output and exit codes as on the file; relative paths are the caller's. When it stops, the socket
+// goes and the commands open the file again. (That another process cannot open the file beside the server is
+// DuckDB's lock, which one process does not see: ErrLocked is tested in queries.)
+func TestCommandsThroughTheServer(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db := filepath.Join(dir, "k.duckdb")
+	if _, errOut, code := cli(t, "demo", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	os.WriteFile("bad.csv", []byte("year,municipality,target_group,place_type,placed,waiting\n2023,851,misbrug,dag,x,1\n"), 0o644)
+	commands := [][]string{
+		{"gaps", "--year", "2023", "--target-group", "autisme-boern"},
+		{"gaps", "--year", "2022", "--format", "json", "--lang", "en"},
+		{"gaps", "--draft", "--format", "csv"},
+		{"batches", "list"},
+		{"publish", "2023"},
+		{"publish", "2031"},
+		{"ingest", "demand", "bad.csv"},
+		{"ingest", "demand", "bad.csv", "--format", "json"},
+		{"ingest", "nosuch", "bad.csv"},
+		{"token", "list"},
+		{"gaps", "--year", "abc"},
+	}
+	type outcome struct {
+		out, errOut string
+		code        int
+	}
+	runAll := func() []outcome {
+		var out []outcome
+		for _, c := range commands {
+			o, e, code := cli(t, append(c, "--db", "k.duckdb")...)
+			out = append(out, outcome{o, e, code})
+		}
+		return out
+	}
+	local := runAll()
+
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		_, errOut, code := cliCtx(ctx, "serve", "--db", db, "--addr", "127.0.0.1:0")
+		if code != 0 {
+			served <- errors.New(errOut)
+		}
+		close(served)
+	}()
+	sock := db + ".sock"
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no socket")
+		}
+	}
+	if fi, _ := os.Stat(sock); fi.Mode().Perm() != 0o600 || fi.Mode()&os.ModeSocket == 0 {
+		t.Errorf("socket mode %v, want a socket of mode 0600", fi.Mode())
+	}
+	before := socketCommands.Load()
+	remote := runAll()
+	if n := socketCommands.Load() - before; n != int64(len(commands)) {
+		t.Errorf("%d of the %d commands ran inside the server", n, len(commands))
+	}
+	for i, c := range commands {
+		if local[i] != remote[i] {
+			t.Errorf("%v: through the server\n%d %q %q\non the file\n%d %q %q", c, remote[i].code, remote[i].out, remote[i].errOut,
+				local[i].code, local[i].out, local[i].errOut)
+		}
+	}
+	for _, i := range []int{0, 4, 5, 6} { // a finding, a publish, a refused publish, an invalid file: something to compare
+		if local[i].out+local[i].errOut == "" {
+			t.Errorf("%v printed nothing", commands[i])
+		}
+	}
+	if local[6].code != 3 || local[5].code != 1 || local[10].code != 2 {
+		t.Errorf("exit codes %d %d %d, want 3 1 2", local[6].code, local[5].code, local[10].code)
+	}
+	// a second server of the same file says so
+	if _, errOut, code := cli(t, "serve", "--db", db, "--addr", "127.0.0.1:0"); code != 1 || !strings.Contains(errOut, "already served") {
+		t.Errorf("a second server: %d %s", code, errOut)
+	}
+	// a token made through the server authenticates on the file afterwards
+	out, errOut, code := cli(t, "token", "create", "--role", "admin", "--name", "ops", "--db", "k.duckdb")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	stop()
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Errorf("the socket is left behind: %v", err)
+	}
+	st, err := queries.Open(context.Background(), db, queries.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if tok, ok, err := st.TokenFor(context.Background(), lines[len(lines)-1]); !ok || err != nil || tok.Name != "ops" {
+		t.Errorf("the token made through the server: %+v %v %v", tok, ok, err)
+	}
+}
+
+// Another process while the server runs: its commands go through the socket, and opening the file itself
+// gets DuckDB's lock as one sentence with the remedy, never the driver's error.
+func TestAnotherProcessBesideTheServer(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	if _, errOut, code := cli(t, "demo", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		cliCtx(ctx, "serve", "--db", db, "--addr", "127.0.0.1:0")
+		close(done)
+	}()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(db + ".sock"); err == nil {
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no socket")
+		}
+	}
+	helper := func(mode string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "KAPACITET_HELPER_DB="+db, "KAPACITET_HELPER_MODE="+mode)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := helper("cli"); !strings.Contains(out, "exit 0") || !strings.Contains(out, "demand.csv") {
+		t.Errorf("batches list from another process:\n%s", out)
+	}
+	out := helper("open")
+	if !strings.Contains(out, queries.ErrLocked.Error()) || strings.Contains(strings.ToLower(out), "could not set lock") {
+		t.Errorf("opening the served file from another process:\n%s", out)
+	}
+	stop()
+	<-done
+}
+
+// helperProcess is TestAnotherProcessBesideTheServer's other process: it lists the batches through the CLI
+// (mode cli) or opens the file itself (mode open), and prints what happened.
+func helperProcess() {
+	db := os.Getenv("KAPACITET_HELPER_DB")
+	switch os.Getenv("KAPACITET_HELPER_MODE") {
+	case "cli":
+		var out, errOut strings.Builder
+		err := run(context.Background(), []string{"batches", "list", "--db", db}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+		fmt.Printf("%s%s%v\nexit %d\n", out.String(), errOut.String(), err, exitCode(err))
+	case "open":
+		_, err := queries.Open(context.Background(), db, queries.Options{})
+		fmt.Println(err)
+	}
+}
