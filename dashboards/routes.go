@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	e.GET("/api/v1/findings", s.apiFindings)
 	e.GET("/api/v1/editions", s.apiEditions)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
+	e.POST("/api/v1/ingest/:dataset", s.apiIngest)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
 	e.GET("/static/*", s.static)

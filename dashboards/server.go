@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v5/middleware"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -31,6 +32,7 @@ var staticFS embed.FS
 type Deps struct {
 	Store    *queries.Store
 	Analysis analysis.Config
+	Limits   data.Limits // the [ingest] limits (zero: the defaults)
 	Logger   *slog.Logger
 	Version  string
 }
@@ -46,6 +48,9 @@ type Server struct {
 func NewServer(d Deps) (http.Handler, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Limits == (data.Limits{}) {
+		d.Limits = data.DefaultLimits()
 	}
 	t, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {

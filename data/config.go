@@ -75,6 +75,8 @@ type Limits struct {
 	// OccupancyTolerancePct: occupied full-year places may exceed the places by this many percent
 	// (over-occupancy is real, but 30 occupied of 12 places is a typing error).
 	OccupancyTolerancePct int64 `toml:"occupancy_tolerance_pct"`
+	// MaxUploadMB bounds an upload to the server, in MiB.
+	MaxUploadMB int64 `toml:"max_upload_mb"`
 }
 
 // DefaultLimits returns the shipped limits.
@@ -104,6 +106,8 @@ func ParseLimits(file []byte) (Limits, error) {
 		return l, fmt.Errorf("config: [ingest] max_year = %d: must be between min_year (%d) and 2200", l.MaxYear, l.MinYear)
 	case l.OccupancyTolerancePct < 0:
 		return l, fmt.Errorf("config: [ingest] occupancy_tolerance_pct = %d: must not be negative", l.OccupancyTolerancePct)
+	case l.MaxUploadMB < 1 || l.MaxUploadMB > 100:
+		return l, fmt.Errorf("config: [ingest] max_upload_mb = %d: must be between 1 and 100", l.MaxUploadMB)
 	}
 	return l, nil
 }

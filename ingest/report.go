@@ -3,6 +3,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -74,4 +75,19 @@ func (e *InvalidError) Error() string {
 		b.WriteString("\n  " + p.String())
 	}
 	return b.String()
+}
+
+// ReportJSON is what an ingest did, or why it refused (err), as `ingest --format json` and the API give it.
+func ReportJSON(res Result, err error) map[string]any {
+	out := map[string]any{"file": res.File, "dataset": res.Dataset, "sha256": res.SHA256, "rows": res.Rows,
+		"dry_run": res.DryRun, "batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced,
+		"ignored_columns": res.Ignored, "summary": res.Batch.Summary}
+	if res.DryRun {
+		delete(out, "batch")
+	}
+	var ie *InvalidError
+	if errors.As(err, &ie) {
+		out["problems"] = ie.Problems
+	}
+	return out
 }

@@ -156,16 +156,7 @@ func readInput(file string) ([]byte, error) {
 // through main.
 func report(e *env, format string, res ingest.Result, err error) {
 	if format == "json" {
-		out := map[string]any{"file": res.File, "dataset": res.Dataset, "sha256": res.SHA256, "rows": res.Rows,
-			"dry_run": res.DryRun, "batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced,
-			"ignored_columns": res.Ignored, "summary": res.Batch.Summary}
-		if res.DryRun {
-			delete(out, "batch")
-		}
-		var ie *ingest.InvalidError
-		if errors.As(err, &ie) {
-			out["problems"] = ie.Problems
-		}
+		out := ingest.ReportJSON(res, err)
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(out)

@@ -56,7 +56,11 @@ func runServe(e *env, args []string) error {
 		defer cancel()
 		owner.Shutdown(ctx)
 	}()
-	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Logger: log, Version: version})
+	lim, err := f.limits()
+	if err != nil {
+		return err
+	}
+	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
