@@ -96,6 +96,9 @@ func ParseArea(text string) (int, error) {
 	if t := strings.TrimSpace(text); strings.EqualFold(t, "all") || strings.EqualFold(t, "alle") {
 		return AllAreas, nil
 	}
+	if strings.TrimSpace(text) == strconv.Itoa(data.RegionCode) {
+		return data.RegionCode, nil // the region itself (PRODUCT.md: areas are the region's code or a municipality's)
+	}
 	code, ok, _ := data.MunicipalityVocabulary().Match(text)
 	if ok {
 		n, _ := strconv.Atoi(code)
