@@ -48,6 +48,12 @@ func callerOf(c *echo.Context) caller {
 	return caller{Token: queries.Token{Role: "viewer"}}
 }
 
+// unauthorized is the answer to a request without a token that needs one.
+func unauthorized(c *echo.Context) error {
+	c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kapacitet"`)
+	return echo.NewHTTPError(http.StatusUnauthorized, "Log ind med et token. (This needs a token: Authorization: Bearer.)")
+}
+
 // require refuses a caller below role: 401 without a token, 403 with one.
 func require(c *echo.Context, role string) (caller, error) {
 	who := callerOf(c)
@@ -55,10 +61,23 @@ func require(c *echo.Context, role string) (caller, error) {
 		return who, nil
 	}
 	if !who.Signed {
-		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kapacitet"`)
-		return who, echo.NewHTTPError(http.StatusUnauthorized, "Log ind med et token. (This needs a token: Authorization: Bearer.)")
+		return who, unauthorized(c)
 	}
 	msg := map[string]string{"analyst": "Det kræver analytiker- eller administratoradgang. (This needs an analyst or admin token.)",
 		"admin": "Det kræver administratoradgang. (This needs an admin token.)"}[role]
 	return who, echo.NewHTTPError(http.StatusForbidden, msg)
+}
+
+// apiCLI answers POST /api/v1/cli: a command of the CLI from another machine (`--server URL --token T`), run
+// by the CLI's own code (Deps.CLI), which decides what each role may run. A token is needed.
+func (s *Server) apiCLI(c *echo.Context) error {
+	who := callerOf(c)
+	if !who.Signed {
+		return unauthorized(c)
+	}
+	if s.CLI == nil {
+		return echo.ErrNotFound
+	}
+	s.CLI(c.Response(), c.Request(), who.Name, who.Role)
+	return nil
 }

@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	e.GET("/api/v1/editions", s.apiEditions)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
 	e.POST("/api/v1/ingest/:dataset", s.apiIngest)
+	e.POST("/api/v1/cli", s.apiCLI)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
 	e.GET("/static/*", s.static)

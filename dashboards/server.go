@@ -33,6 +33,9 @@ type Deps struct {
 	Store    *queries.Store
 	Analysis analysis.Config
 	Limits   data.Limits // the [ingest] limits (zero: the defaults)
+	// CLI runs a command of the CLI sent from another machine (POST /api/v1/cli) for a token's name and role;
+	// nil: not offered
+	CLI func(w http.ResponseWriter, r *http.Request, name, role string)
 	Logger   *slog.Logger
 	Version  string
 }

@@ -46,7 +46,7 @@ func runIngest(e *env, args []string) error {
 	}
 	contents := make([][]byte, 0, len(pos)-1)
 	for _, file := range pos[1:] {
-		b, err := readInput(e.path(file))
+		b, err := readInput(e, file)
 		var ie *ingest.InvalidError
 		if errors.As(err, &ie) { // too large: reported like any other invalid file
 			report(e, *format, ingest.Result{File: file, Dataset: d.Name}, err)
@@ -79,7 +79,7 @@ func runIngest(e *env, args []string) error {
 		return shortened(firstErr)
 	}
 	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: "cli", Sheet: *sheet, Limits: &lim,
+		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: e.who(), Sheet: *sheet, Limits: &lim,
 			Progress: progressBar(e, file)})
 		report(e, *format, res, err)
 		if err != nil {
@@ -141,15 +141,12 @@ func problemTable(e *env, ie *ingest.InvalidError) {
 }
 
 // readInput reads a file after checking its size, so a huge file is refused before it is read.
-func readInput(file string) ([]byte, error) {
-	fi, err := os.Stat(file)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > ingest.MaxFileSize {
+func readInput(e *env, file string) ([]byte, error) {
+	b, err := e.readFile(file, ingest.MaxFileSize)
+	if errors.Is(err, errTooLarge) {
 		return nil, ingest.TooLarge(file)
 	}
-	return os.ReadFile(file)
+	return b, err
 }
 
 // report prints what an ingest did or why it refused, as text or JSON. The error itself goes to stderr

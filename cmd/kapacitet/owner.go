@@ -67,8 +67,9 @@ func dbOf(args []string, getenv func(string) string) string {
 type cliRequest struct {
 	Command string            `json:"command"`
 	Args    []string          `json:"args"`
-	Cwd     string            `json:"cwd"`
+	Cwd     string            `json:"cwd,omitempty"`
 	Env     map[string]string `json:"env"`
+	Files   map[string][]byte `json:"files,omitempty"` // from another machine: the files the command names
 }
 
 // cliResult ends the answer: the exit code and the error as main would print it.
@@ -83,6 +84,7 @@ const (
 	frameStdout = 1
 	frameStderr = 2
 	frameResult = 3
+	frameFile   = 4 // a file the command wrote, for a caller on another machine: name length (2 bytes), name, content
 )
 
 // remoteError is a command's failure inside the server, with its exit code.
@@ -141,33 +143,50 @@ func forward(e *env, c command, args []string) (sent bool, err error) {
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 		return true, fmt.Errorf("the server refused the command: %s", strings.TrimSpace(string(msg)))
 	}
-	r := bufio.NewReader(res.Body)
+	return true, relay(e, res.Body, nil)
+}
+
+// relay writes a command's answer (frames) to the caller's streams and files and returns its result. Files
+// are written only under the names in allowed (the command line's own), unless allowed is nil.
+func relay(e *env, body io.Reader, allowed map[string]bool) error {
+	r := bufio.NewReader(body)
 	for {
 		var head [5]byte
 		if _, err := io.ReadFull(r, head[:]); err != nil {
-			return true, fmt.Errorf("the server stopped answering: %w", err)
+			return fmt.Errorf("the server stopped answering: %w", err)
 		}
 		data := make([]byte, binary.BigEndian.Uint32(head[1:]))
 		if _, err := io.ReadFull(r, data); err != nil {
-			return true, fmt.Errorf("the server stopped answering: %w", err)
+			return fmt.Errorf("the server stopped answering: %w", err)
 		}
 		switch head[0] {
 		case frameStdout:
 			e.stdout.Write(data)
 		case frameStderr:
 			e.stderr.Write(data)
+		case frameFile:
+			name, content, err := splitFile(data)
+			if err != nil {
+				return err
+			}
+			if allowed != nil && !allowed[name] {
+				return fmt.Errorf("the server sent a file %q the command did not name", name)
+			}
+			if err := os.WriteFile(e.path(name), content, 0o644); err != nil {
+				return err
+			}
 		case frameResult:
 			var out cliResult
 			if err := json.Unmarshal(data, &out); err != nil {
-				return true, err
+				return err
 			}
 			switch {
 			case out.Help:
-				return true, flag.ErrHelp
+				return flag.ErrHelp
 			case out.Code == 0:
-				return true, nil
+				return nil
 			}
-			return true, remoteError{out.Message, out.Code}
+			return remoteError{out.Message, out.Code}
 		}
 	}
 }
@@ -216,25 +235,52 @@ func socketHandler(st *queries.Store) http.Handler {
 			http.Error(w, "not a command of the database", http.StatusBadRequest)
 			return
 		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.WriteHeader(http.StatusOK)
-		flush := func() {
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
-			}
-		}
-		mu := &sync.Mutex{}
-		e := &env{ctx: r.Context(), getenv: func(k string) string { return req.Env[k] }, stdin: strings.NewReader(""),
-			stdout: frameWriter{mu, w, flush, frameStdout}, stderr: frameWriter{mu, w, flush, frameStderr}, store: st, cwd: req.Cwd}
-		socketCommands.Add(1)
-		err := c.run(e, req.Args)
-		res := cliResult{Code: exitCode(err), Help: errors.Is(err, flag.ErrHelp)}
-		if err != nil && !res.Help {
-			res.Message = err.Error()
-		}
-		b, _ := json.Marshal(res)
-		frameWriter{mu, w, flush, frameResult}.Write(b)
+		runStreamed(w, r, c, req, &env{store: st, cwd: req.Cwd})
 	})
+}
+
+// runStreamed runs command c for req inside the server, on e (its store and where its files come from),
+// and streams its output to w as frames, the result last.
+func runStreamed(w http.ResponseWriter, r *http.Request, c command, req cliRequest, e *env) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.WriteHeader(http.StatusOK)
+	flush := func() {
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	mu := &sync.Mutex{}
+	e.ctx, e.getenv, e.stdin = r.Context(), func(k string) string { return req.Env[k] }, strings.NewReader("")
+	e.stdout, e.stderr = frameWriter{mu, w, flush, frameStdout}, frameWriter{mu, w, flush, frameStderr}
+	if e.outputs != nil {
+		files := frameWriter{mu, w, flush, frameFile}
+		e.outputs.send = func(name string, b []byte) error {
+			_, err := files.Write(joinFile(name, b))
+			return err
+		}
+	}
+	socketCommands.Add(1)
+	err := c.run(e, req.Args)
+	res := cliResult{Code: exitCode(err), Help: errors.Is(err, flag.ErrHelp)}
+	if err != nil && !res.Help {
+		res.Message = err.Error()
+	}
+	b, _ := json.Marshal(res)
+	frameWriter{mu, w, flush, frameResult}.Write(b)
+}
+
+// joinFile and splitFile pack a file's name and content into a frame.
+func joinFile(name string, b []byte) []byte {
+	out := binary.BigEndian.AppendUint16(nil, uint16(len(name)))
+	return append(append(out, name...), b...)
+}
+
+func splitFile(p []byte) (string, []byte, error) {
+	if len(p) < 2 || len(p) < 2+int(binary.BigEndian.Uint16(p)) {
+		return "", nil, errors.New("the server sent a broken file")
+	}
+	n := 2 + int(binary.BigEndian.Uint16(p))
+	return string(p[2:n]), p[n:], nil
 }
 
 func commandNamed(name string) (command, bool) {

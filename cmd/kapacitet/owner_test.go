@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,4 +175,90 @@ func helperProcess() {
 		_, err := queries.Open(context.Background(), db, queries.Options{})
 		fmt.Println(err)
 	}
+}
+
+// From another machine: `--server URL --token T` runs a command on the server over HTTP with the files it
+// names (relative to the caller's directory), with the same output and exit code as on the file, and the
+// token's role decides what it may run.
+func TestCommandsFromAnotherMachine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	if _, errOut, code := cli(t, "demo", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	here := t.TempDir() // the other machine's working directory
+	t.Chdir(here)
+	os.WriteFile("bad.csv", []byte("year,municipality,target_group,place_type,placed,waiting\n2023,851,misbrug,dag,x,1\n"), 0o644)
+	type outcome struct {
+		out, errOut string
+		code        int
+	}
+	local := func(args ...string) outcome {
+		o, e, c := cli(t, append(args, "--db", db)...)
+		return outcome{o, e, c}
+	}
+	gaps := []string{"gaps", "--year", "2023", "--target-group", "autisme-boern"}
+	ingestBad := []string{"ingest", "demand", "bad.csv"}
+	want := map[string]outcome{"gaps": local(gaps...), "ingest": local(ingestBad...), "publish": local("publish", "2023")}
+	admin := strings.Split(strings.TrimSpace(local("token", "create", "--role", "admin", "--name", "ops").out), "\n")
+	viewer := strings.Split(strings.TrimSpace(local("token", "create", "--role", "viewer", "--name", "kkr").out), "\n")
+	adminToken, viewerToken := admin[len(admin)-1], viewer[len(viewer)-1]
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		cliCtx(ctx, "serve", "--db", db, "--addr", addr)
+		close(done)
+	}()
+	url := "http://" + addr
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if res, err := http.Get(url + "/healthz"); err == nil {
+			res.Body.Close()
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no server")
+		}
+	}
+	remote := func(token string, args ...string) outcome {
+		o, e, c := cli(t, append(args, "--server", url, "--token", token)...)
+		return outcome{o, e, c}
+	}
+	before := socketCommands.Load()
+	if got := remote(viewerToken, gaps...); got != want["gaps"] {
+		t.Errorf("gaps from another machine: %+v\nwant %+v", got, want["gaps"])
+	}
+	if got := remote(adminToken, ingestBad...); got != want["ingest"] || got.code != 3 {
+		t.Errorf("ingest from another machine: %+v\nwant %+v", got, want["ingest"])
+	}
+	if got := remote(adminToken, "publish", "2023"); got != want["publish"] {
+		t.Errorf("publish from another machine: %+v\nwant %+v", got, want["publish"])
+	}
+	if n := socketCommands.Load() - before; n != 3 {
+		t.Errorf("%d commands ran in the server, want 3", n)
+	}
+	for _, c := range []struct {
+		token string
+		args  []string
+		code  int
+		says  string
+	}{
+		{viewerToken, []string{"publish", "2023"}, 1, "403"},
+		{viewerToken, []string{"gaps", "--draft"}, 1, "analyst"},
+		{"kap_nosuchtoken", gaps, 1, "401"},
+		{"", gaps, 2, "--token"},
+	} {
+		got := remote(c.token, c.args...)
+		if got.code != c.code || !strings.Contains(got.errOut, c.says) {
+			t.Errorf("%v with token %q: %+v, want exit %d saying %q", c.args, c.token, got, c.code, c.says)
+		}
+	}
+	stop()
+	<-done
 }

@@ -42,7 +42,7 @@ func runPublish(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ed, created, err := dashboards.Publish(e.ctx, st, year, cfg, "cli")
+	ed, created, err := dashboards.Publish(e.ctx, st, year, cfg, e.who())
 	if errors.Is(err, queries.ErrNothingToPublish) {
 		return fmt.Errorf("%d: no data of that year is loaded, so there is nothing to publish", year)
 	}

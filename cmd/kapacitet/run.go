@@ -31,6 +31,54 @@ type env struct {
 	// of opening the file, and the caller's working directory, against which relative paths are read
 	store *queries.Store
 	cwd   string
+	// from another machine (--server): the files the caller sent, by the names it gave (read instead of the
+	// file system), the files the command writes (sent back), and the caller's token name
+	files   map[string][]byte
+	outputs *outputs
+	caller  string
+}
+
+// who names the caller in batches, editions and tokens: "cli", or the token of a remote caller.
+func (e *env) who() string {
+	if e.caller != "" {
+		return e.caller
+	}
+	return "cli"
+}
+
+// readFile reads a file the user named, after checking its size against max: from the caller's files when
+// the command came from another machine, else from the file system (relative to the caller's directory).
+func (e *env) readFile(name string, max int64) ([]byte, error) {
+	if e.files != nil {
+		b, ok := e.files[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: the file was not sent with the command: %w", name, os.ErrNotExist)
+		}
+		if int64(len(b)) > max {
+			return nil, errTooLarge
+		}
+		return b, nil
+	}
+	p := e.path(name)
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > max {
+		return nil, errTooLarge
+	}
+	return os.ReadFile(p)
+}
+
+var errTooLarge = errors.New("too large")
+
+// createFile creates a file the command writes (-o): on the file system, or, for a caller on another
+// machine, in memory and sent back to it when closed.
+func (e *env) createFile(name string) (io.WriteCloser, error) {
+	if e.outputs != nil {
+		return e.outputs.create(name), nil
+	}
+	return os.Create(e.path(name))
 }
 
 // path resolves a file name the user gave: relative to the caller's working directory.
@@ -100,6 +148,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	for _, c := range commands {
 		if c.name == name {
 			if c.db && e.store == nil {
+				if url, token, rest := remoteFlags(args[1:], e.getenv); url != "" {
+					return forwardHTTP(e, c, rest, url, token) // a server on another machine
+				}
 				// while a server owns the database, the command runs inside it
 				if sent, err := forward(e, c, args[1:]); sent {
 					return err
@@ -194,6 +245,9 @@ func (f *flags) noArgs(pos []string) error {
 // open opens the database, or, inside the server that owns it, lends the server's store (its Close leaves
 // it open).
 func (f *flags) open(e *env) (*queries.Store, error) {
+	if e.store != nil && e.files != nil {
+		return e.store.Borrow(), nil // from another machine: the server's own database, whatever --db says
+	}
 	if e.store != nil {
 		want, _ := filepath.Abs(e.path(f.db))
 		have, _ := filepath.Abs(e.store.Path())
@@ -222,7 +276,7 @@ func (f *flags) configFile() ([]byte, error) {
 	if f.config == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(f.e.path(f.config))
+	b, err := f.e.readFile(f.config, 1<<20)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}

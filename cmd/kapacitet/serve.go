@@ -60,7 +60,8 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version})
+	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version,
+		CLI: remoteHandler(st)})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func runToken(e *env, args []string) error {
 			return err
 		}
 		defer st.Close()
-		secret, err := st.CreateToken(e.ctx, *name, *role, "cli")
+		secret, err := st.CreateToken(e.ctx, *name, *role, e.who())
 		if errors.Is(err, queries.ErrExists) {
 			return usagef("a token called %q exists (`kapacitet token list`)", *name)
 		}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/kapacitet/kapacitet/ingest"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// Remote use: `--server URL --token T` sends a database command to a server on another machine over HTTP(S)
+// (POST /api/v1/cli), with the files it names, and the server runs it as it runs the commands of its socket.
+// What the command writes with -o comes back and is written here.
+
+// remoteFlags finds --server and --token (or KAPACITET_SERVER and KAPACITET_TOKEN) in a command line and
+// returns the line without them.
+func remoteFlags(args []string, getenv func(string) string) (server, token string, rest []string) {
+	server, token = getenv("KAPACITET_SERVER"), getenv("KAPACITET_TOKEN")
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || (name != "server" && name != "token") {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+			i++
+		}
+		if name == "server" {
+			server = value
+		} else {
+			token = value
+		}
+	}
+	return server, token, rest
+}
+
+// forwardHTTP sends command c to the server at url with token, with every file its arguments name that
+// exists here, and relays the answer.
+func forwardHTTP(e *env, c command, args []string, url, token string) error {
+	if token == "" {
+		return usagef("--server needs --token (or KAPACITET_TOKEN)")
+	}
+	req := cliRequest{Command: c.name, Args: args, Files: map[string][]byte{}, Env: map[string]string{}}
+	send := func(name string) error {
+		fi, err := os.Stat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil // not a file here: an argument like any other
+		}
+		if fi.Size() > ingest.MaxFileSize {
+			return ingest.TooLarge(name)
+		}
+		b, err := os.ReadFile(name)
+		req.Files[name] = b
+		return err
+	}
+	for _, a := range args {
+		if _, value, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
+			a = value
+		}
+		if err := send(a); err != nil {
+			return err
+		}
+	}
+	if cfg := e.getenv("KAPACITET_CONFIG"); cfg != "" {
+		if err := send(cfg); err != nil {
+			return err
+		}
+		req.Env["KAPACITET_CONFIG"] = cfg
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	hr, err := http.NewRequestWithContext(e.ctx, http.MethodPost, strings.TrimRight(url, "/")+"/api/v1/cli", bytes.NewReader(body))
+	if err != nil {
+		return usagef("--server %q: %v", url, err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+token)
+	hr.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		return fmt.Errorf("the server %s did not answer: %w", url, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		var msg struct {
+			Error struct{ Message string }
+		}
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<16))
+		if json.Unmarshal(b, &msg) != nil || msg.Error.Message == "" {
+			msg.Error.Message = strings.TrimSpace(string(b))
+		}
+		return fmt.Errorf("the server %s refused the command (%d): %s", url, res.StatusCode, msg.Error.Message)
+	}
+	allowed := map[string]bool{}
+	for _, a := range args {
+		allowed[a] = true
+	}
+	return relay(e, res.Body, allowed)
+}
+
+// outputs are the files a command from another machine writes: kept in memory and sent back when closed.
+type outputs struct {
+	mu   sync.Mutex
+	send func(name string, b []byte) error
+}
+
+func (o *outputs) create(name string) io.WriteCloser { return &outputFile{o: o, name: name} }
+
+type outputFile struct {
+	o    *outputs
+	name string
+	buf  bytes.Buffer
+}
+
+func (f *outputFile) Write(p []byte) (int, error) { return f.buf.Write(p) }
+
+func (f *outputFile) Close() error {
+	f.o.mu.Lock()
+	defer f.o.mu.Unlock()
+	return f.o.send(f.name, f.buf.Bytes())
+}
+
+// remoteRole is the least role a token needs to run a command from another machine: findings for anyone
+// (drafts for analysts), the batches and templates (which show drafts) for analysts, and whatever writes
+// (ingest, publish, restore, tokens, demo) for admins.
+func remoteRole(name string, args []string) string {
+	switch name {
+	case "gaps":
+		for _, a := range args {
+			if f, v, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && f == "draft" && v != "false" {
+				return "analyst"
+			}
+		}
+		return "viewer"
+	case "batches":
+		if slices.Contains(args, "restore") {
+			return "admin"
+		}
+		return "analyst"
+	case "template":
+		return "analyst"
+	}
+	return "admin"
+}
+
+// remoteHandler runs the commands of callers on other machines (POST /api/v1/cli, token already checked
+// by the server: name and role) on st.
+func remoteHandler(st *queries.Store) func(w http.ResponseWriter, r *http.Request, name, role string) {
+	return func(w http.ResponseWriter, r *http.Request, name, role string) {
+		var req cliRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 200<<20)).Decode(&req); err != nil {
+			remoteRefuse(w, http.StatusBadRequest, "bad_request", "Ugyldig kommando. (Invalid command request.)")
+			return
+		}
+		c, ok := commandNamed(req.Command)
+		if !ok || !c.db {
+			remoteRefuse(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("Ingen databasekommando %q. (Not a database command.)", req.Command))
+			return
+		}
+		if need := remoteRole(c.name, req.Args); slices.Index(queries.Roles, role) < slices.Index(queries.Roles, need) {
+			remoteRefuse(w, http.StatusForbidden, "forbidden", fmt.Sprintf("%s kræver et %s-token. (%s needs a token of role %s.)", c.name, need, c.name, need))
+			return
+		}
+		if req.Files == nil {
+			req.Files = map[string][]byte{}
+		}
+		runStreamed(w, r, c, req, &env{store: st, files: req.Files, outputs: &outputs{}, caller: name})
+	}
+}
+
+func remoteRefuse(w http.ResponseWriter, code int, slug, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": slug, "message": msg}})
+}
