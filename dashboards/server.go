@@ -35,9 +35,9 @@ type Deps struct {
 	Limits   data.Limits // the [ingest] limits (zero: the defaults)
 	// CLI runs a command of the CLI sent from another machine (POST /api/v1/cli) for a token's name and role;
 	// nil: not offered
-	CLI func(w http.ResponseWriter, r *http.Request, name, role string)
-	Logger   *slog.Logger
-	Version  string
+	CLI     func(w http.ResponseWriter, r *http.Request, name, role string)
+	Logger  *slog.Logger
+	Version string
 }
 
 // Server holds the handlers' dependencies.
