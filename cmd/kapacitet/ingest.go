@@ -57,17 +57,32 @@ func runIngest(e *env, args []string) error {
 		}
 		contents = append(contents, b)
 	}
-	st, err := f.open(e)
-	if err != nil {
-		return err
+	// load validates (dryRun) or loads file i: here, or on the server of --server through its ingest API
+	var load func(i int, dryRun bool) (ingest.Result, error)
+	if e.remote != nil {
+		load = func(i int, dryRun bool) (ingest.Result, error) {
+			return e.remote.ingest(e, d, pos[1+i], contents[i], dryRun, *sheet)
+		}
+	} else {
+		st, err := f.open(e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		load = func(i int, dryRun bool) (ingest.Result, error) {
+			opt := ingest.Options{DryRun: true, Sheet: *sheet, Limits: &lim}
+			if !dryRun {
+				opt = ingest.Options{LoadedBy: e.who(), Sheet: *sheet, Limits: &lim, Progress: progressBar(e, pos[1+i])}
+			}
+			return ingest.File(e.ctx, st, d, pos[1+i], contents[i], opt)
+		}
 	}
-	defer st.Close()
 	var firstErr error
-	for i, file := range pos[1:] {
+	for i := range pos[1:] {
 		if len(contents) == 1 && !*dry {
 			break // one file: the load itself validates it first, all or nothing
 		}
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{DryRun: true, Sheet: *sheet, Limits: &lim})
+		res, err := load(i, true)
 		if err != nil || *dry {
 			report(e, *format, res, err)
 		}
@@ -78,9 +93,8 @@ func runIngest(e *env, args []string) error {
 	if firstErr != nil || *dry {
 		return shortened(firstErr)
 	}
-	for i, file := range pos[1:] {
-		res, err := ingest.File(e.ctx, st, d, file, contents[i], ingest.Options{LoadedBy: e.who(), Sheet: *sheet, Limits: &lim,
-			Progress: progressBar(e, file)})
+	for i := range pos[1:] {
+		res, err := load(i, false)
 		report(e, *format, res, err)
 		if err != nil {
 			return shortened(err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,7 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	here := t.TempDir() // the other machine's working directory
 	t.Chdir(here)
 	os.WriteFile("bad.csv", []byte("year,municipality,target_group,place_type,placed,waiting\n2023,851,misbrug,dag,x,1\n"), 0o644)
+	os.WriteFile("good.csv", []byte("aar;kommune;maalgruppe;pladstype;anbragte;venteliste\n2024;Læsø;misbrug;dag;1;0\n2024;Aalborg;misbrug;dag;7;2\n"), 0o644)
 	type outcome struct {
 		out, errOut string
 		code        int
@@ -166,7 +168,10 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	}
 	gaps := []string{"gaps", "--year", "2023", "--target-group", "autisme-boern"}
 	ingestBad := []string{"ingest", "demand", "bad.csv"}
-	want := map[string]outcome{"gaps": local(gaps...), "ingest": local(ingestBad...), "publish": local("publish", "2023")}
+	ingestDry := []string{"ingest", "demand", "good.csv", "--dry-run", "--format", "json"}
+	ingestTwo := []string{"ingest", "demand", "good.csv", "bad.csv"}
+	want := map[string]outcome{"gaps": local(gaps...), "ingest": local(ingestBad...), "publish": local("publish", "2023"),
+		"dry": local(ingestDry...), "two": local(ingestTwo...)}
 	admin := strings.Split(strings.TrimSpace(local("token", "create", "--role", "admin", "--name", "ops").out), "\n")
 	viewer := strings.Split(strings.TrimSpace(local("token", "create", "--role", "viewer", "--name", "kkr").out), "\n")
 	adminToken, viewerToken := admin[len(admin)-1], viewer[len(viewer)-1]
@@ -185,6 +190,19 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	}
 	if got := remote(adminToken, "publish", "2023"); got != want["publish"] {
 		t.Errorf("publish from another machine: %+v\nwant %+v", got, want["publish"])
+	}
+	// ingest goes through the ingest API, file by file, all validated before any is loaded
+	for _, k := range []string{"dry", "two"} {
+		args := map[string][]string{"dry": ingestDry, "two": ingestTwo}[k]
+		if got := remote(adminToken, args...); got != want[k] {
+			t.Errorf("%v from another machine: %+v\nwant %+v", args, got, want[k])
+		}
+	}
+	if got := remote(adminToken, "ingest", "demand", "good.csv"); got.code != 0 || !strings.Contains(got.out, "good.csv: 2 rows loaded as draft batch 8") {
+		t.Errorf("ingest from another machine: %+v", got)
+	}
+	if list := local("batches", "list"); !regexp.MustCompile(`(?m)^8 +demand +good\.csv +2 +active +no +ops `).MatchString(list.out) {
+		t.Errorf("the batch loaded from another machine:\n%+v", list)
 	}
 	// a file the command writes comes back: the template of the same command on the file, byte for byte
 	// but for the zip's times, read back as the same rows
@@ -209,7 +227,7 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	if r, l := rows("remote.xlsx"), rows("local.xlsx"); len(r) < 2 || fmt.Sprint(r) != fmt.Sprint(l) {
 		t.Errorf("the template from another machine:\n%v\nlocally:\n%v", r, l)
 	}
-	if n := socketCommands.Load() - before; n != 5 {
+	if n := socketCommands.Load() - before; n != 5 { // gaps, publish, token, template; batches list through the socket
 		t.Errorf("%d commands ran in the server, want 5", n)
 	}
 	url, _ = serveFor(t, db) // the server again, for the refusals

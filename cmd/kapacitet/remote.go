@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/ingest"
 	"github.com/kapacitet/kapacitet/queries"
 )
@@ -186,4 +189,78 @@ func remoteRefuse(w http.ResponseWriter, code int, slug, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": slug, "message": msg}})
+}
+
+// remoteTarget is the server of `--server URL --token T` for `ingest`, which sends its files to the
+// server's ingest API (POST /api/v1/ingest/{dataset}) one by one, validating all of them first as it does
+// on the file.
+type remoteTarget struct{ url, token string }
+
+// ingest validates (dryRun) or loads one file on the server and returns what the server did, as ingest.File
+// would: the result, and the report of an invalid file as an *ingest.InvalidError.
+func (t *remoteTarget) ingest(e *env, d *data.Dataset, file string, content []byte, dryRun bool, sheet string) (ingest.Result, error) {
+	q := url.Values{"file": {filepath.Base(file)}}
+	if dryRun {
+		q.Set("dry_run", "true")
+	}
+	if sheet != "" {
+		q.Set("sheet", sheet)
+	}
+	hr, err := http.NewRequestWithContext(e.ctx, http.MethodPost, strings.TrimRight(t.url, "/")+"/api/v1/ingest/"+d.Name+"?"+q.Encode(), bytes.NewReader(content))
+	if err != nil {
+		return ingest.Result{}, usagef("--server %q: %v", t.url, err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+t.token)
+	hr.Header.Set("Content-Type", "application/octet-stream")
+	res, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		return ingest.Result{}, fmt.Errorf("the server %s did not answer: %w", t.url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return ingest.Result{}, err
+	}
+	var report struct {
+		File      string                `json:"file"`
+		Dataset   string                `json:"dataset"`
+		SHA256    string                `json:"sha256"`
+		Rows      int                   `json:"rows"`
+		DryRun    bool                  `json:"dry_run"`
+		Batch     int64                 `json:"batch"`
+		Duplicate bool                  `json:"duplicate"`
+		Replaced  int                   `json:"replaced"`
+		Ignored   []string              `json:"ignored_columns"`
+		Summary   []queries.SummaryLine `json:"summary"`
+		Problems  []ingest.Problem      `json:"problems"`
+	}
+	var refusal struct {
+		Error struct {
+			Code, Message string
+			Details       json.RawMessage
+		}
+	}
+	switch res.StatusCode {
+	case http.StatusOK:
+		err = json.Unmarshal(b, &report)
+	case http.StatusUnprocessableEntity:
+		if err = json.Unmarshal(b, &refusal); err == nil {
+			err = json.Unmarshal(refusal.Error.Details, &report)
+		}
+	case http.StatusRequestEntityTooLarge:
+		json.Unmarshal(b, &refusal)
+		return ingest.Result{File: file, Dataset: d.Name}, &ingest.InvalidError{File: file, Problems: []ingest.Problem{{DA: refusal.Error.Message, EN: refusal.Error.Message}}}
+	default:
+		json.Unmarshal(b, &refusal)
+		return ingest.Result{}, fmt.Errorf("the server %s refused the file (%d): %s", t.url, res.StatusCode, refusal.Error.Message)
+	}
+	if err != nil {
+		return ingest.Result{}, fmt.Errorf("the server %s answered: %w", t.url, err)
+	}
+	out := ingest.Result{Dataset: report.Dataset, File: file, SHA256: report.SHA256, Rows: report.Rows, Ignored: report.Ignored, DryRun: report.DryRun,
+		Batch: queries.BatchResult{ID: report.Batch, Duplicate: report.Duplicate, Replaced: report.Replaced, DryRun: report.DryRun, Summary: report.Summary}}
+	if res.StatusCode == http.StatusUnprocessableEntity {
+		return out, &ingest.InvalidError{File: file, Problems: report.Problems}
+	}
+	return out, nil
 }

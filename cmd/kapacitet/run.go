@@ -36,6 +36,8 @@ type env struct {
 	files   map[string][]byte
 	outputs *outputs
 	caller  string
+	// `ingest --server`: the server whose ingest API loads the files
+	remote *remoteTarget
 }
 
 // who names the caller in batches, editions and tokens: "cli", or the token of a remote caller.
@@ -149,6 +151,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if c.name == name {
 			if c.db && e.store == nil {
 				if url, token, rest := remoteFlags(args[1:], e.getenv); url != "" {
+					if token == "" {
+						return usagef("--server needs --token (or KAPACITET_TOKEN)")
+					}
+					if c.name == "ingest" { // through the server's ingest API
+						e.remote = &remoteTarget{url, token}
+						return c.run(e, rest)
+					}
 					return forwardHTTP(e, c, rest, url, token) // a server on another machine
 				}
 				// while a server owns the database, the command runs inside it
