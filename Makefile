@@ -23,7 +23,7 @@ build: assets
 
 # build, load and publish the demo data if the database does not exist yet, serve on :8080
 run: build
-	@[ -f "$(DB)" ] || ./$(BIN) demo --db "$(DB)"
+	./$(BIN) demo --db "$(DB)"
 	./$(BIN) serve --db "$(DB)"
 
 demo: build
