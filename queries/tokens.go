@@ -54,8 +54,12 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 	if n > 0 {
 		return "", fmt.Errorf("store: token %q: %w", name, ErrExists)
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by) VALUES ($1, $2, $3, $4)`,
-		name, role, tokenHash(secret), by); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by) VALUES ($1, $2, $3, $4)`,
+			name, role, tokenHash(secret), by)
+		return err
+	})
+	if err != nil {
 		return "", fmt.Errorf("store: token: %w", err)
 	}
 	return secret, nil
@@ -65,12 +69,22 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 func (s *Store) RevokeToken(ctx context.Context, name string) error {
 	s.write.Lock()
 	defer s.write.Unlock()
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, name)
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, name)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err == nil && n == 0 {
+			err = fmt.Errorf("store: token %q: %w", name, ErrNotFound)
+		}
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("store: revoke: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: token %q: %w", name, ErrNotFound)
 	}
 	return nil
 }
@@ -99,4 +113,21 @@ func (s *Reader) TokenFor(ctx context.Context, secret string) (t Token, ok bool,
 		return Token{}, false, fmt.Errorf("store: token: %w", err)
 	}
 	return t, true, nil
+}
+
+// inTx runs a small write in one transaction that also bumps the data version (the caller holds the write
+// lock); an error from fn rolls both back.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, bumpDataVersion); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
