@@ -81,7 +81,7 @@ func deliveryLine(items []queries.Delivery, year int, lang string) DeliveryLine 
 		l.Sentence = l.Name + ": " + regionDelivery(items[0], year, lang)
 		return l
 	}
-	l.Sentence = l.Name + ": " + municipalDelivery(l, year, lang)
+	l.Sentence = municipalDelivery(l, year, lang)
 	return l
 }
 
@@ -100,27 +100,29 @@ func regionDelivery(it queries.Delivery, year int, lang string) string {
 	return fmt.Sprintf("indberettet for %d (batch %d, %s).", year, *it.Batch, at.Format("02.01.2006"))
 }
 
-// municipalDelivery is the sentence of a dataset delivered by each municipality, after its name.
+// municipalDelivery is the sentence of a dataset delivered by each municipality: "8 af 11 kommuner har
+// indberettet efterspørgsel for 2024; mangler: ...".
 func municipalDelivery(l DeliveryLine, year int, lang string) string {
 	missing := strings.Join(l.Missing, ", ")
+	what := strings.ToLower(l.Name)
 	if lang == "en" {
 		switch {
 		case l.Delivered == l.Expected:
-			return fmt.Sprintf("all %d municipalities have delivered for %d.", l.Expected, year)
+			return fmt.Sprintf("All %d municipalities have delivered %s for %d.", l.Expected, what, year)
 		case l.Delivered == 0:
-			return fmt.Sprintf("none of the %d municipalities has delivered for %d.", l.Expected, year)
+			return fmt.Sprintf("None of the %d municipalities has delivered %s for %d.", l.Expected, what, year)
 		case l.Delivered == 1:
-			return fmt.Sprintf("1 of %d municipalities has delivered for %d; missing: %s.", l.Expected, year, missing)
+			return fmt.Sprintf("1 of %d municipalities has delivered %s for %d; missing: %s.", l.Expected, what, year, missing)
 		}
-		return fmt.Sprintf("%d of %d municipalities have delivered for %d; missing: %s.", l.Delivered, l.Expected, year, missing)
+		return fmt.Sprintf("%d of %d municipalities have delivered %s for %d; missing: %s.", l.Delivered, l.Expected, what, year, missing)
 	}
 	switch {
 	case l.Delivered == l.Expected:
-		return fmt.Sprintf("alle %d kommuner har indberettet for %d.", l.Expected, year)
+		return fmt.Sprintf("Alle %d kommuner har indberettet %s for %d.", l.Expected, what, year)
 	case l.Delivered == 0:
-		return fmt.Sprintf("ingen af de %d kommuner har indberettet for %d.", l.Expected, year)
+		return fmt.Sprintf("Ingen af de %d kommuner har indberettet %s for %d.", l.Expected, what, year)
 	}
-	return fmt.Sprintf("%d af %d kommuner har indberettet for %d; mangler: %s.", l.Delivered, l.Expected, year, missing)
+	return fmt.Sprintf("%d af %d kommuner har indberettet %s for %d; mangler: %s.", l.Delivered, l.Expected, what, year, missing)
 }
 
 // apiDelivery answers GET /api/v1/delivery?year=N (analysts and admins): {"items": [...], "summary": [...]},

@@ -103,8 +103,8 @@ func TestDeliveryAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string]string{
-		"":   "Efterspørgsel: 1 af 11 kommuner har indberettet for 2024; mangler: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, Thisted, Vesthimmerland.",
-		"en": "Demand: 1 of 11 municipalities has delivered for 2024; missing: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, Thisted, Vesthimmerland.",
+		"":   "1 af 11 kommuner har indberettet efterspørgsel for 2024; mangler: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, Thisted, Vesthimmerland.",
+		"en": "1 of 11 municipalities has delivered demand for 2024; missing: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, Thisted, Vesthimmerland.",
 	} {
 		code, a, body := do("/api/v1/delivery?year=2024&lang="+lang, tokens["admin"])
 		if code != 200 || len(a.Summary) != 7 {

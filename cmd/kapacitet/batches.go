@@ -136,10 +136,11 @@ func batchesStatus(e *env, f *flags, year int, format, lang string) error {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		fmt.Fprintln(e.stdout, line.Sentence)
 		if line.RegionWide {
+			fmt.Fprintln(e.stdout, line.Sentence) // "Tilbud: indberettet for 2024 (...)."
 			continue
 		}
+		fmt.Fprintf(e.stdout, "%s\n%s\n", line.Name, line.Sentence)
 		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "  "+header)
 		for _, it := range status.Items {

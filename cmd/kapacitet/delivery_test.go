@@ -33,8 +33,8 @@ func TestBatchesStatus(t *testing.T) {
 		t.Fatalf("status: %d %s", code, errOut)
 	}
 	for _, want := range []string{
-		"Efterspørgsel: 2 af 11 kommuner har indberettet for 2024; mangler: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Rebild, Thisted, Vesthimmerland.\n",
-		"Befolkning: ingen af de 11 kommuner har indberettet for 2024.\n",
+		"2 af 11 kommuner har indberettet efterspørgsel for 2024; mangler: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Rebild, Thisted, Vesthimmerland.\n",
+		"Ingen af de 11 kommuner har indberettet befolkning for 2024.\n",
 		"Tilbud: ikke indberettet for 2024.\n",
 		"Takster: ikke indberettet for 2024.\n",
 	} {
@@ -43,10 +43,10 @@ func TestBatchesStatus(t *testing.T) {
 		}
 	}
 	// the demand table: Aalborg from batch 1, Morsø from batch 2, Læsø not
-	demand := out[strings.Index(out, "Efterspørgsel:"):]
+	demand := out[strings.Index(out, "Efterspørgsel\n"):]
 	demand = demand[:strings.Index(demand, "\n\n")]
 	rows := map[string]string{}
-	for _, line := range strings.Split(demand, "\n")[2:] {
+	for _, line := range strings.Split(demand, "\n")[3:] {
 		f := strings.Fields(line)
 		rows[f[1]] = strings.Join(f[2:4], " ")
 	}
@@ -58,7 +58,7 @@ func TestBatchesStatus(t *testing.T) {
 	}
 
 	out, _, _ = cli(t, "batches", "status", "--year", "2024", "--db", db, "--lang", "en")
-	if want := "Demand: 2 of 11 municipalities have delivered for 2024; missing: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Rebild, Thisted, Vesthimmerland.\n"; !strings.Contains(out, want) {
+	if want := "2 of 11 municipalities have delivered demand for 2024; missing: Brønderslev, Frederikshavn, Hjørring, Jammerbugt, Læsø, Mariagerfjord, Rebild, Thisted, Vesthimmerland.\n"; !strings.Contains(out, want) {
 		t.Errorf("English status lacks %q:\n%s", want, out)
 	}
 
@@ -88,7 +88,7 @@ func TestBatchesStatus(t *testing.T) {
 
 	// 2023: nothing delivered
 	out, _, _ = cli(t, "batches", "status", "--year", "2023", "--db", db)
-	if !strings.Contains(out, "Efterspørgsel: ingen af de 11 kommuner har indberettet for 2023.\n") {
+	if !strings.Contains(out, "Ingen af de 11 kommuner har indberettet efterspørgsel for 2023.\n") {
 		t.Errorf("2023:\n%s", out)
 	}
 
