@@ -20,8 +20,9 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // dataTemplate answers GET /data/templates/{dataset}.xlsx: the dataset's template for the yearly round (as
 // `kapacitet template`), for ?year= (default: the year after the latest with data) and, with
-// ?municipality= (code or name), that municipality's rows of the year before filled in. Anyone may download
-// a template, so the rows are published ones; draft=true (analysts) fills in the current rows.
+// ?municipality= (code or name), that municipality's rows of the year before filled in: for analysts and
+// admins only (the rows hold person counts below 5 and survey comments), published rows unless draft=true.
+// Anyone may download an empty template.
 func (s *Server) dataTemplate(c *echo.Context) error {
 	name, ok := strings.CutSuffix(c.Param("file"), ".xlsx")
 	d, known := data.DatasetByName(name)
@@ -35,6 +36,12 @@ func (s *Server) dataTemplate(c *echo.Context) error {
 	}
 	if r.Municipality == analysis.AllAreas {
 		return badRequest{"Vælg én kommune. (Choose one municipality.)"}
+	}
+	if r.Municipality != 0 {
+		// the rows hold person counts below 5 and survey comments, which the public must not get
+		if _, err := require(c, "analyst"); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	opt, err := ingest.WriteTemplate(c.Request().Context(), s.Store, &buf, d, r.View, r.Year, r.Municipality, time.Now().In(copenhagen))

@@ -15,9 +15,10 @@ import (
 	"github.com/kapacitet/kapacitet/ingest"
 )
 
-// The template route over real HTTP: an XLSX attachment named after the dataset, municipality and year, with
-// the municipality's rows of the year before filled in from published data only (a draft correction shows
-// only to an analyst asking for draft=true); unknown datasets are 404, bad parameters 400.
+// The template route over real HTTP: an XLSX attachment named after the dataset, municipality and year. The
+// municipality's rows of the year before are filled in for analysts and admins only (they hold person counts
+// below 5 and comments, which the public must not get), from published data unless draft=true; unknown
+// datasets are 404, bad parameters 400.
 func TestDataTemplateRoute(t *testing.T) {
 	srv, st := mustServe(t)
 	ctx := context.Background()
@@ -65,9 +66,25 @@ func TestDataTemplateRoute(t *testing.T) {
 	}
 	slices.Sort(want)
 
-	res, body := get(t, srv.URL+"/data/templates/demand.xlsx?municipality=Aalborg")
+	viewer, err := st.CreateToken(ctx, "viewer test", "viewer", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for token, code := range map[string]int{"": 401, viewer: 403} {
+		if got, _ := getAs(t, srv.URL+"/data/templates/demand.xlsx?municipality=Aalborg", token); got != code {
+			t.Errorf("a filled-in template for %q: %d, want %d", token, got, code)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/data/templates/demand.xlsx?municipality=Aalborg", nil)
+	req.Header.Set("Authorization", "Bearer "+analyst)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
 	if res.StatusCode != 200 {
-		t.Fatalf("template: %d %s", res.StatusCode, body)
+		t.Fatalf("template: %d %s", res.StatusCode, b)
 	}
 	if ct := res.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Errorf("Content-Type %q", ct)
@@ -76,11 +93,11 @@ func TestDataTemplateRoute(t *testing.T) {
 	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="`+wantName+`"` {
 		t.Errorf("Content-Disposition %q, want the file %s", cd, wantName)
 	}
-	if got := filled(body); !slices.Equal(got, want) {
+	if got := filled(string(b)); !slices.Equal(got, want) {
 		t.Errorf("filled-in rows (placed/waiting):\n got %v\nwant %v", got, want)
 	}
 
-	// a draft correction of Aalborg's latest year: not in the public's template
+	// a draft correction of Aalborg's latest year: only with draft=true
 	var draft []map[string]string
 	var corrected []string
 	for _, r := range aalborg {
@@ -98,25 +115,14 @@ func TestDataTemplateRoute(t *testing.T) {
 	if _, err := ingest.File(ctx, st, d, "rettelse.csv", csvOf(header, draft), ingest.Options{LoadedBy: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := get(t, srv.URL+"/data/templates/demand.xlsx?municipality=851"); !slices.Equal(filled(body), want) {
-		t.Errorf("the public's template shows a draft:\n got %v\nwant %v", filled(body), want)
+	if _, body := getAs(t, srv.URL+"/data/templates/demand.xlsx?municipality=851", analyst); !slices.Equal(filled(body), want) {
+		t.Errorf("the published template shows a draft:\n got %v\nwant %v", filled(body), want)
 	}
-	if res, _ := get(t, srv.URL+"/data/templates/demand.xlsx?municipality=851&draft=true"); res.StatusCode != 401 {
-		t.Errorf("draft=true without a token: %d, want 401", res.StatusCode)
-	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/data/templates/demand.xlsx?municipality=851&draft=true", nil)
-	req.Header.Set("Authorization", "Bearer "+analyst)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if got := filled(string(b)); !slices.Equal(got, corrected) {
-		t.Errorf("the analyst's draft template:\n got %v\nwant %v", got, corrected)
+	if code, body := getAs(t, srv.URL+"/data/templates/demand.xlsx?municipality=851&draft=true", analyst); code != 200 || !slices.Equal(filled(body), corrected) {
+		t.Errorf("the analyst's draft template: %d\n got %v\nwant %v", code, filled(body), corrected)
 	}
 
-	res, body = get(t, srv.URL+"/data/templates/kapacitet.xlsx")
+	res, body := get(t, srv.URL+"/data/templates/kapacitet.xlsx")
 	if res.StatusCode != 404 || !strings.Contains(body, "Ukendt datasæt") {
 		t.Errorf("unknown dataset: %d %s", res.StatusCode, body)
 	}
@@ -130,11 +136,12 @@ func TestDataTemplateRoute(t *testing.T) {
 		t.Errorf("capacity 2030 without a municipality has %d rows, want the header only", len(recs))
 	}
 	for path, code := range map[string]int{
-		"/data/templates/demand.csv":                      404,
-		"/data/templates/demand.xlsx?municipality=all":    400,
-		"/data/templates/demand.xlsx?municipality=Odense": 400, // not in the region
-		"/data/templates/demand.xlsx?year=abc":            400,
-		"/data/templates/demand.xlsx?year=1800":           400,
+		"/data/templates/demand.csv":                                  404,
+		"/data/templates/demand.xlsx?municipality=Aalborg&draft=true": 401,
+		"/data/templates/demand.xlsx?municipality=all":                400,
+		"/data/templates/demand.xlsx?municipality=Odense":             400, // not in the region
+		"/data/templates/demand.xlsx?year=abc":                        400,
+		"/data/templates/demand.xlsx?year=1800":                       400,
 	} {
 		if res, body := get(t, srv.URL+path); res.StatusCode != code {
 			t.Errorf("%s: %d, want %d: %s", path, res.StatusCode, code, body)
