@@ -24,7 +24,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c *echo.Context) error {
 		who := caller{Token: queries.Token{Role: "viewer"}}
 		if h := c.Request().Header.Get("Authorization"); h != "" {
-			secret, ok := strings.CutPrefix(h, "Bearer ")
+			scheme, secret, ok := strings.Cut(h, " ")
+			ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
 			t, found, err := s.Store.TokenFor(c.Request().Context(), strings.TrimSpace(secret))
 			if err != nil {
 				return err

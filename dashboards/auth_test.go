@@ -63,6 +63,18 @@ func TestTokensAndPublishAPI(t *testing.T) {
 	if code, _ := do("GET", "/api/v1/findings", "not a bearer"); code != 401 {
 		t.Errorf("a token without Bearer: %d, want 401", code)
 	}
+	req, _ := http.NewRequest("GET", srv.URL+draft, nil)
+	req.Header.Set("Authorization", "bearer "+tokens["analyst"]) // the scheme is case-insensitive
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Errorf("bearer in lower case: %v %v", res.StatusCode, err)
+	}
+	// who published an edition: for token holders, not the public
+	if _, body := do("GET", "/api/v1/editions", ""); strings.Contains(body, "published_by") {
+		t.Errorf("the public sees who published: %.200s", body)
+	}
+	if _, body := do("GET", "/api/v1/editions", tokens["viewer"]); !strings.Contains(body, `"published_by":"demo"`) {
+		t.Errorf("a token holder does not see who published: %.200s", body)
+	}
 	// an unchanged year: no edition
 	code, body := do("POST", "/api/v1/publish/2023", tokens["admin"])
 	if code != 200 || !strings.Contains(body, `"created":false`) {

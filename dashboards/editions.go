@@ -83,6 +83,11 @@ func (s *Server) apiEditions(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !callerOf(c).Signed { // who published is for the secretariat and analysts, not the public
+		for i := range items {
+			items[i].PublishedBy = ""
+		}
+	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
 

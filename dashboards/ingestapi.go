@@ -65,11 +65,14 @@ func upload(r *http.Request, body io.Reader) (string, []byte, error) {
 		mr := multipart.NewReader(body, params["boundary"])
 		for {
 			p, err := mr.NextPart()
-			if err == io.EOF {
+			var tooLarge *http.MaxBytesError
+			switch {
+			case err == io.EOF:
 				return "", nil, badRequest{"Formularen har ingen del \"file\". (The form has no \"file\" part.)"}
-			}
-			if err != nil {
+			case errors.As(err, &tooLarge):
 				return "", nil, err
+			case err != nil:
+				return "", nil, badRequest{"Formularen kan ikke læses. (The multipart form is malformed.)"}
 			}
 			if p.FormName() == "file" {
 				b, err := io.ReadAll(p)

@@ -91,6 +91,17 @@ func TestIngestAPI(t *testing.T) {
 	if after, _ := st.Checksum(ctx); after != before {
 		t.Error("a refused upload changed the database")
 	}
+	code, out = post("/api/v1/ingest/demand", admin, "multipart/form-data; boundary=xx", []byte("garbage"))
+	if e, _ := out["error"].(map[string]any); code != 400 || e["code"] != "invalid" {
+		t.Errorf("a malformed form: %d %v", code, out)
+	}
+	code, out = post("/api/v1/ingest/demand?file=x.parquet", admin, "application/octet-stream", []byte("PAR1garbagePAR1"))
+	if b, _ := json.Marshal(out); code != 422 || strings.Contains(string(b), ".tmp") || strings.Contains(string(b), "SELECT") {
+		t.Errorf("a broken Parquet file: %d %s", code, b)
+	}
+	if after, _ := st.Checksum(ctx); after != before {
+		t.Error("a refused upload changed the database")
+	}
 	for token, want := range map[string]int{"": 401, analyst: 403} {
 		if code, _ := post("/api/v1/ingest/demand", token, "text/csv", good); code != want {
 			t.Errorf("upload as %q: %d, want %d", token, code, want)

@@ -394,7 +394,8 @@ func readTable(ctx context.Context, st *queries.Store, d *data.Dataset, name str
 	case FormatParquet:
 		header, rows, err := st.ParquetText(ctx, content)
 		if err != nil {
-			return nil, &Problem{DA: "ugyldig Parquet-fil: " + err.Error(), EN: "invalid Parquet file: " + err.Error()}
+			// DuckDB's message names a temporary file and SQL: not for users
+			return nil, &Problem{DA: "ugyldig Parquet-fil: den kan ikke læses", EN: "invalid Parquet file: it cannot be read"}
 		}
 		t := &table{header: header, rows: rows, unit: "record", style: numbersPoint}
 		for i := range rows {

@@ -19,7 +19,7 @@ type Edition struct {
 	Number      int       `json:"number"` // within the year: "Udgave 2"
 	AsOfBatch   int64     `json:"as_of_batch"`
 	PublishedAt time.Time `json:"published_at"`
-	PublishedBy string    `json:"published_by"`
+	PublishedBy string    `json:"published_by,omitempty"` // left out for the public
 }
 
 // EditionTexts are what an edition stores per language: the year's findings for a viewer and the correction

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,9 +109,14 @@ func socketClient(path string) *http.Client {
 // forward sends a command to the server that owns its database, when one listens, and relays its output:
 // sent is false when there is no server (the command then opens the file itself).
 func forward(e *env, c command, args []string) (sent bool, err error) {
-	sock := socketPath(dbOf(args, e.getenv))
-	if _, err := os.Stat(sock); err != nil {
+	db := dbOf(args, e.getenv)
+	sock := socketPath(db)
+	fi, err := os.Lstat(sock)
+	if err != nil {
 		return false, nil
+	}
+	if err := trustedSocket(fi, db); err != nil {
+		return true, err
 	}
 	conn, err := net.DialTimeout("unix", sock, 2*time.Second)
 	if err != nil {
@@ -143,11 +149,33 @@ func forward(e *env, c command, args []string) (sent bool, err error) {
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 		return true, fmt.Errorf("the server refused the command: %s", strings.TrimSpace(string(msg)))
 	}
-	return true, relay(e, res.Body, nil)
+	return true, relay(e, res.Body, map[string]bool{}) // the server writes its files itself: it sends none
+}
+
+// trustedSocket checks that a socket found beside the database is a socket of this user or of the
+// database file's owner: a command sends its command line there and prints what comes back.
+func trustedSocket(fi os.FileInfo, db string) error {
+	if fi.Mode()&os.ModeSocket == 0 {
+		return fmt.Errorf("%s is not a socket; remove it, or stop what made it", fi.Name())
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	owners := []uint32{uint32(os.Geteuid())}
+	if dbi, err := os.Stat(db); err == nil {
+		if ds, ok := dbi.Sys().(*syscall.Stat_t); ok {
+			owners = append(owners, ds.Uid)
+		}
+	}
+	if !slices.Contains(owners, st.Uid) {
+		return fmt.Errorf("the socket %s belongs to another user (uid %d) than you and the database; not using it", socketPath(db), st.Uid)
+	}
+	return nil
 }
 
 // relay writes a command's answer (frames) to the caller's streams and files and returns its result. Files
-// are written only under the names in allowed (the command line's own), unless allowed is nil.
+// are written only under the names in allowed (the command's -o).
 func relay(e *env, body io.Reader, allowed map[string]bool) error {
 	r := bufio.NewReader(body)
 	for {
@@ -169,7 +197,7 @@ func relay(e *env, body io.Reader, allowed map[string]bool) error {
 			if err != nil {
 				return err
 			}
-			if allowed != nil && !allowed[name] {
+			if !allowed[name] {
 				return fmt.Errorf("the server sent a file %q the command did not name", name)
 			}
 			if err := os.WriteFile(e.path(name), content, 0o644); err != nil {
@@ -219,7 +247,8 @@ func (f frameWriter) Write(p []byte) (int, error) {
 var socketCommands atomic.Int64
 
 // socketHandler runs the commands sent to the socket on st.
-func socketHandler(st *queries.Store) http.Handler {
+// Commands that name no --config use the server's configuration (cfg).
+func socketHandler(st *queries.Store, cfg []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/cli" {
 			http.NotFound(w, r)
@@ -235,7 +264,7 @@ func socketHandler(st *queries.Store) http.Handler {
 			http.Error(w, "not a command of the database", http.StatusBadRequest)
 			return
 		}
-		runStreamed(w, r, c, req, &env{store: st, cwd: req.Cwd})
+		runStreamed(w, r, c, req, &env{store: st, cwd: req.Cwd, serverConfig: cfg})
 	})
 }
 
@@ -296,6 +325,9 @@ func commandNamed(name string) (command, bool) {
 // left by a server that is gone is removed first. The socket is mode 0600.
 func listenSocket(db string) (net.Listener, string, error) {
 	sock := socketPath(db)
+	if len(sock) > 107 { // a unix socket's path has room for 107 bytes
+		return nil, sock, fmt.Errorf("the database's path is too long for its socket %s (at most 107 bytes, as unix sockets allow): move the database to a shorter path", sock)
+	}
 	if conn, err := net.DialTimeout("unix", sock, time.Second); err == nil {
 		conn.Close()
 		return nil, sock, fmt.Errorf("%s is already served (socket %s)", db, sock)

@@ -207,8 +207,14 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	// a file the command writes comes back: the template of the same command on the file, byte for byte
 	// but for the zip's times, read back as the same rows
 	analyst := strings.Split(strings.TrimSpace(remote(adminToken, "token", "create", "--role", "analyst", "--name", "a").out), "\n")
-	if got := remote(analyst[len(analyst)-1], "template", "demand", "--municipality", "851", "--year", "2024", "-o", "remote.xlsx"); got.code != 0 {
+	if got := remote(analyst[len(analyst)-1], "template", "demand", "--municipality", "851", "--year", "2024", "-o=remote.xlsx"); got.code != 0 {
 		t.Errorf("template from another machine: %+v", got)
+	}
+	// the command API does not load files: they go through the ingest API and its upload limit
+	req, _ := http.NewRequest("POST", url+"/api/v1/cli", strings.NewReader(`{"command":"ingest","args":["demand","x.csv"],"files":{"x.csv":"eA=="}}`))
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 400 {
+		t.Errorf("ingest through /api/v1/cli: %v %v", res.StatusCode, err)
 	}
 	stop() // the file again, for the same template made locally
 	local("template", "demand", "--municipality", "851", "--year", "2024", "-o", "local.xlsx")
@@ -289,4 +295,64 @@ func serveFor(t *testing.T, db string) (url string, stop func()) {
 	}
 	t.Cleanup(stop)
 	return url, stop
+}
+
+// A socket beside the database is used only when it is one of this user (or of the database's owner), and
+// its answers may not write files: a fake server that sends a file gets an error and no file. A database
+// whose socket path would not fit says so; a server's configuration serves the commands that name none.
+func TestSocketGuards(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	os.WriteFile(db+".sock", []byte("not a socket"), 0o600)
+	if _, errOut, code := cli(t, "gaps", "--db", db); code != 1 || !strings.Contains(errOut, "is not a socket") {
+		t.Errorf("a plain file as the socket: %d %s", code, errOut)
+	}
+	os.Remove(db + ".sock")
+	l, err := net.Listen("unix", db+".sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := filepath.Join(dir, "planted.txt")
+	go http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := joinFile(planted, []byte("pwned"))
+		w.Write(append([]byte{frameFile, 0, 0, 0, byte(len(b))}, b...))
+	}))
+	_, errOut, code := cli(t, "batches", "list", "--db", db)
+	l.Close()
+	if _, err := os.Stat(planted); code == 0 || err == nil || !strings.Contains(errOut, "did not name") {
+		t.Errorf("a file sent through the socket: exit %d, %s, file: %v", code, errOut, err)
+	}
+
+	long := filepath.Join(dir, strings.Repeat("a", 110), "k.duckdb")
+	if _, errOut, code := cli(t, "serve", "--db", long, "--addr", "127.0.0.1:0"); code != 1 || !strings.Contains(errOut, "too long") {
+		t.Errorf("a database path too long for its socket: %d %s", code, errOut)
+	}
+
+	// the server allows years up to 2060; a command through its socket without --config follows it
+	cfg := filepath.Join(dir, "k.toml")
+	os.WriteFile(cfg, []byte("[ingest]\nmax_year = 2060\n"), 0o644)
+	file := filepath.Join(dir, "2055.csv")
+	os.WriteFile(file, []byte("year,municipality,target_group,place_type,placed,waiting\n2055,851,misbrug,dag,5,0\n"), 0o644)
+	db2 := filepath.Join(dir, "c.duckdb")
+	if _, errOut, code := cli(t, "ingest", "demand", file, "--db", db2, "--dry-run"); code != 3 {
+		t.Fatalf("2055 with the default years: %d %s", code, errOut)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		cliCtx(ctx, "serve", "--db", db2, "--addr", "127.0.0.1:0", "--config", cfg)
+		close(done)
+	}()
+	defer func() { stop(); <-done }()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(db2 + ".sock"); err == nil {
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no socket")
+		}
+	}
+	if out, errOut, code := cli(t, "ingest", "demand", file, "--db", db2); code != 0 || !strings.Contains(out, "1 rows loaded") {
+		t.Errorf("2055 through a server that allows it: %d %s %s", code, out, errOut)
+	}
 }

@@ -56,28 +56,24 @@ func forwardHTTP(e *env, c command, args []string, url, token string) error {
 	if token == "" {
 		return usagef("--server needs --token (or KAPACITET_TOKEN)")
 	}
+	// the server gets the one file a command reads besides the database, its configuration, and no other:
+	// not --db (the server has its own) and not what -o names (it comes back)
 	req := cliRequest{Command: c.name, Args: args, Files: map[string][]byte{}, Env: map[string]string{}}
 	send := func(name string) error {
-		fi, err := os.Stat(name)
-		if err != nil || !fi.Mode().IsRegular() {
-			return nil // not a file here: an argument like any other
-		}
-		if fi.Size() > ingest.MaxFileSize {
-			return ingest.TooLarge(name)
+		if name == "" {
+			return nil
 		}
 		b, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
 		req.Files[name] = b
+		return nil
+	}
+	if err := send(flagValue(args, "config")); err != nil {
 		return err
 	}
-	for _, a := range args {
-		if _, value, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
-			a = value
-		}
-		if err := send(a); err != nil {
-			return err
-		}
-	}
-	if cfg := e.getenv("KAPACITET_CONFIG"); cfg != "" {
+	if cfg := e.getenv("KAPACITET_CONFIG"); cfg != "" && flagValue(args, "config") == "" {
 		if err := send(cfg); err != nil {
 			return err
 		}
@@ -109,10 +105,35 @@ func forwardHTTP(e *env, c command, args []string, url, token string) error {
 		return fmt.Errorf("the server %s refused the command (%d): %s", url, res.StatusCode, msg.Error.Message)
 	}
 	allowed := map[string]bool{}
-	for _, a := range args {
-		allowed[a] = true
+	if out := flagValue(args, "o"); out != "" && out != "-" {
+		allowed[out] = true
 	}
 	return relay(e, res.Body, allowed)
+}
+
+// flagValue is the value of flag name in a command line (-name V, --name V, -name=V, --name=V; the last
+// one counts), or "".
+func flagValue(args []string, name string) string {
+	v := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		n, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if n != name {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+			i++
+		}
+		v = value
+	}
+	return v
 }
 
 // outputs are the files a command from another machine writes: kept in memory and sent back when closed.
@@ -161,17 +182,22 @@ func remoteRole(name string, args []string) string {
 }
 
 // remoteHandler runs the commands of callers on other machines (POST /api/v1/cli, token already checked
-// by the server: name and role) on st.
-func remoteHandler(st *queries.Store) func(w http.ResponseWriter, r *http.Request, name, role string) {
+// by the server: name and role) on st; commands that name no --config use the server's (cfg).
+func remoteHandler(st *queries.Store, cfg []byte) func(w http.ResponseWriter, r *http.Request, name, role string) {
 	return func(w http.ResponseWriter, r *http.Request, name, role string) {
 		var req cliRequest
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 200<<20)).Decode(&req); err != nil {
+		// a command line and a configuration file at most: files to load come through the ingest API
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&req); err != nil {
 			remoteRefuse(w, http.StatusBadRequest, "bad_request", "Ugyldig kommando. (Invalid command request.)")
 			return
 		}
 		c, ok := commandNamed(req.Command)
 		if !ok || !c.db {
 			remoteRefuse(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("Ingen databasekommando %q. (Not a database command.)", req.Command))
+			return
+		}
+		if c.name == "ingest" { // files come through the ingest API, with its upload limit
+			remoteRefuse(w, http.StatusBadRequest, "bad_request", "Filer indlæses gennem POST /api/v1/ingest/{dataset}. (Files are loaded through the ingest API.)")
 			return
 		}
 		if need := remoteRole(c.name, req.Args); slices.Index(queries.Roles, role) < slices.Index(queries.Roles, need) {
@@ -181,7 +207,7 @@ func remoteHandler(st *queries.Store) func(w http.ResponseWriter, r *http.Reques
 		if req.Files == nil {
 			req.Files = map[string][]byte{}
 		}
-		runStreamed(w, r, c, req, &env{store: st, files: req.Files, outputs: &outputs{}, caller: name})
+		runStreamed(w, r, c, req, &env{store: st, files: req.Files, outputs: &outputs{}, caller: name, serverConfig: cfg})
 	}
 }
 

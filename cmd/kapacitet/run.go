@@ -38,6 +38,8 @@ type env struct {
 	caller  string
 	// `ingest --server`: the server whose ingest API loads the files
 	remote *remoteTarget
+	// inside a server: its configuration file, for the commands that name none
+	serverConfig []byte
 }
 
 // who names the caller in batches, editions and tokens: "cli", or the token of a remote caller.
@@ -283,7 +285,7 @@ func (f *flags) open(e *env) (*queries.Store, error) {
 // configFile reads --config (nil without one: the defaults).
 func (f *flags) configFile() ([]byte, error) {
 	if f.config == "" {
-		return nil, nil
+		return f.e.serverConfig, nil // inside a server: its own configuration, unless the command names one
 	}
 	b, err := f.e.readFile(f.config, 1<<20)
 	if err != nil {

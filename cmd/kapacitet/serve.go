@@ -49,7 +49,11 @@ func runServe(e *env, args []string) error {
 	}
 	defer st.Close()
 	log := logger(e.stderr)
-	owner := &http.Server{Handler: socketHandler(st), ReadHeaderTimeout: 10 * time.Second}
+	cfgFile, err := f.configFile()
+	if err != nil {
+		return err
+	}
+	owner := &http.Server{Handler: socketHandler(st, cfgFile), ReadHeaderTimeout: 10 * time.Second}
 	go owner.Serve(sockL)
 	defer func() { // commands in flight finish (a minute at most)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -61,7 +65,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version,
-		CLI: remoteHandler(st)})
+		CLI: remoteHandler(st, cfgFile)})
 	if err != nil {
 		return err
 	}
