@@ -51,7 +51,23 @@ func TestReadersSeeOldOrNew(t *testing.T) {
 		}
 		doubled = append(doubled, d)
 	}
-	files := [][]byte{csvOf(header, doubled), csvOf(header, orig)}
+	// a large file: the same lines (those without an offer, which needs the year's offers) for the years
+	// 2024-2050 too, so that each load replaces some 10.000 rows while the readers read
+	var more []map[string]string
+	for y := 2024; y <= 2050; y++ {
+		for _, r := range orig {
+			if r["offer_id"] != "" {
+				continue
+			}
+			c := map[string]string{}
+			for k, v := range r {
+				c[k] = v
+			}
+			c["year"] = strconv.Itoa(y)
+			more = append(more, c)
+		}
+	}
+	files := [][]byte{csvOf(header, append(doubled, more...)), csvOf(header, append(orig, more...))}
 	newTotal := 2 * oldTotal
 
 	type view struct {
@@ -156,8 +172,12 @@ func TestReadersSeeOldOrNew(t *testing.T) {
 	}
 	d, _ := data.DatasetByName("capacity")
 	for round := range 4 {
-		if _, err := ingest.File(ctx, st, d, fmt.Sprintf("kapacitet-2023-%d.csv", round), files[round%2], ingest.Options{}); err != nil {
+		res, err := ingest.File(ctx, st, d, fmt.Sprintf("kapacitet-2023-%d.csv", round), files[round%2], ingest.Options{})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if round == 0 {
+			t.Logf("each load: %d rows", res.Rows)
 		}
 		if _, _, err := dashboards.Publish(ctx, st, 2023, analysis.DefaultConfig(), "test"); err != nil {
 			t.Fatal(err)
