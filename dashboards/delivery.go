@@ -24,6 +24,8 @@ type DeliveryLine struct {
 	Expected   int      `json:"expected"`    // the region's municipalities (region-wide: 1)
 	Missing    []string `json:"missing"`     // the municipalities that have not, by name
 	Sentence   string   `json:"sentence"`
+	// Counts is the sentence for everyone (the /data page): how many have delivered, not who has not
+	Counts string `json:"-"`
 }
 
 // DeliveryStatus is the delivery status of a year as `/api/v1/delivery` and `batches status --format json`
@@ -79,9 +81,14 @@ func deliveryLine(items []queries.Delivery, year int, lang string) DeliveryLine 
 	if len(items) == 1 && items[0].Municipality == data.RegionCode {
 		l.RegionWide = true
 		l.Sentence = l.Name + ": " + regionDelivery(items[0], year, lang)
+		l.Counts = l.Sentence
 		return l
 	}
 	l.Sentence = municipalDelivery(l, year, lang)
+	l.Counts = l.Sentence
+	if i := strings.Index(l.Counts, "; "); i > 0 { // "...; mangler: ..."
+		l.Counts = l.Counts[:i] + "."
+	}
 	return l
 }
 

@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	e.GET("/api/v1/findings", s.apiFindings)
 	e.GET("/api/v1/editions", s.apiEditions)
 	e.GET("/api/v1/delivery", s.apiDelivery)
+	e.GET("/data", s.dataPage)
 	e.GET("/data/templates/:file", s.dataTemplate)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
 	e.POST("/api/v1/ingest/:dataset", s.apiIngest)

@@ -1,0 +1,115 @@
+package dashboards
+
+import (
+	"context"
+	"slices"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// dataPage is /data: what is loaded and published. A first cut for the yearly round (editions, rows per
+// dataset and year, who has delivered, templates); the dashboards issue adds the downloads.
+type dataPage struct {
+	Lang, Title, Path string
+	T                 map[string]string
+	Year              int // the year of the delivery round shown
+	Demo              bool
+	DemoLabel, AsOf   string
+	Editions          []EditionView
+	Years             []int // years with rows, the columns of Datasets
+	Datasets          []datasetRow
+	Delivery          []DeliveryLine
+	Templates         []templateLink
+	Draft             bool
+}
+
+type datasetRow struct {
+	Name  string
+	Rows  []int64 // by Years
+	Total int64
+}
+
+type templateLink struct{ Name, URL string }
+
+func (s *Server) dataPage(c *echo.Context) error {
+	r, err := parseRequest(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var p dataPage
+	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
+		p, err = s.buildDataPage(ctx, rd, r)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "data.html", p)
+}
+
+func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r request) (dataPage, error) {
+	p := dataPage{Lang: r.Lang, T: texts[r.Lang], Path: "/data", Draft: r.View.Draft}
+	p.Title = text(r.Lang, "data_title")
+	var err error
+	if p.Editions, err = Editions(ctx, rd, r.Lang); err != nil {
+		return p, err
+	}
+	counts, err := rd.DatasetYears(ctx, r.View)
+	if err != nil {
+		return p, err
+	}
+	seen := map[int]bool{}
+	for _, c := range counts {
+		if !seen[c.Year] {
+			seen[c.Year] = true
+			p.Years = append(p.Years, c.Year)
+		}
+	}
+	slices.Sort(p.Years)
+	for _, d := range data.Datasets {
+		row := datasetRow{Name: d.NameDA, Rows: make([]int64, len(p.Years))}
+		if r.Lang == "en" {
+			row.Name = d.NameEN
+		}
+		for _, c := range counts {
+			if c.Dataset == d.Name {
+				for i, y := range p.Years {
+					if y == c.Year {
+						row.Rows[i] = c.Rows
+					}
+				}
+				row.Total += c.Rows
+			}
+		}
+		p.Datasets = append(p.Datasets, row)
+		p.Templates = append(p.Templates, templateLink{Name: row.Name, URL: "/data/templates/" + d.Name + ".xlsx"})
+	}
+	// the delivery round: the year asked for, or the latest with any rows loaded (drafts too: who has
+	// delivered is public, as counts)
+	p.Year = r.Filter.Year
+	if p.Year == 0 {
+		all, err := rd.DatasetYears(ctx, queries.View{Draft: true})
+		if err != nil {
+			return p, err
+		}
+		for _, c := range all {
+			p.Year = max(p.Year, c.Year)
+		}
+	}
+	if p.Year != 0 {
+		st, err := Delivery(ctx, rd, p.Year, r.Lang)
+		if err != nil {
+			return p, err
+		}
+		p.Delivery = st.Summary
+	}
+	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
+		return p, err
+	}
+	p.DemoLabel = data.DemoLabel(r.Lang)
+	return p, nil
+}

@@ -1,0 +1,75 @@
+package dashboards_test
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// /data for everyone: the editions with their labels, the published rows per dataset and year counted here
+// from the demo files, how many municipalities have delivered each dataset for the latest year (counts, no
+// names), and the templates; in English with ?lang=en.
+func TestDataPage(t *testing.T) {
+	srv, _ := mustServe(t)
+	res, body := get(t, srv.URL+"/data")
+	if res.StatusCode != 200 {
+		t.Fatalf("/data: %d", res.StatusCode)
+	}
+	body = html.UnescapeString(body)
+	today := time.Now()
+	label := regexp.MustCompile(`Udgave 1, offentliggjort (\d\d\.\d\d\.\d{4})`)
+	if m := label.FindAllStringSubmatch(body, -1); len(m) != 5 {
+		t.Errorf("%d edition labels, want one per demo year (5)", len(m))
+	} else if d, _ := time.Parse("02.01.2006", m[0][1]); d.Sub(today).Abs() > 36*time.Hour {
+		t.Errorf("edition published %s, not today", m[0][1])
+	}
+	// the published rows by dataset and year, from the demo files
+	for _, ds := range []struct{ file, name string }{{"capacity", "Pladser"}, {"demand", "Efterspørgsel"}, {"purchases", "Køb af pladser"}} {
+		_, rows := demoCSV(t, ds.file)
+		byYear := map[string]int{}
+		for _, r := range rows {
+			byYear[r["year"]]++
+		}
+		cells := ""
+		total := 0
+		for y := 2019; y <= 2023; y++ {
+			n := byYear[fmt.Sprint(y)]
+			total += n
+			cells += fmt.Sprintf(`<td class="n">%s</td>`, danish(int64(n)))
+		}
+		cells += fmt.Sprintf(`<td class="n">%s</td>`, danish(int64(total)))
+		if !strings.Contains(body, "<tr><th scope=\"row\">"+ds.name+"</th>"+cells+"</tr>") {
+			t.Errorf("%s: the row %s is not on the page", ds.name, cells)
+		}
+	}
+	// delivery of 2023, the latest year: how many of the 11, never who is missing
+	_, demand := demoCSV(t, "demand")
+	munis := map[string]bool{}
+	for _, r := range demand {
+		if r["year"] == "2023" {
+			munis[r["municipality"]] = true
+		}
+	}
+	want := fmt.Sprintf("%d af 11 kommuner har indberettet efterspørgsel for 2023.", len(munis))
+	if len(munis) == 11 {
+		want = "Alle 11 kommuner har indberettet efterspørgsel for 2023."
+	}
+	if !strings.Contains(body, "Indberetninger for 2023") || !strings.Contains(body, want) {
+		t.Errorf("the delivery of demand: no %q", want)
+	}
+	if strings.Contains(body, "mangler:") {
+		t.Error("the public page names who has not delivered")
+	}
+	for _, d := range []string{"population", "offers", "capacity", "demand", "survey", "purchases", "tariffs"} {
+		if !strings.Contains(body, `href="/data/templates/`+d+`.xlsx"`) {
+			t.Errorf("no template link for %s", d)
+		}
+	}
+	_, en := get(t, srv.URL+"/data?lang=en")
+	if !strings.Contains(en, "Edition 1, published ") || !strings.Contains(en, "Data and editions") || !strings.Contains(en, `lang="en"`) {
+		t.Error("the English /data page")
+	}
+}
