@@ -37,4 +37,3 @@ func (s *Reader) DatasetYears(ctx context.Context, v View) ([]DatasetYear, error
 	}
 	return out, rs.Err()
 }
-
