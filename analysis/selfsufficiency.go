@@ -100,7 +100,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 			continue
 		}
 		for _, pt := range []string{f.PlaceType, data.PlaceTypeAll.Code} {
-			if pt == "" {
+			if pt == "" || viewer && pt != data.PlaceTypeAll.Code { // a viewer gets alle only
 				continue
 			}
 			at := func(area int) *cell { return get(cellKey{f.Year, area, f.TargetGroup, pt}) }
