@@ -194,3 +194,84 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	}
 	return ""
 }
+
+// /gaps in a real browser, in both languages: every small chart draws (an ECharts instance) with the same
+// numbers as the table beside it, missing where the table hides one; no console error, no request to another
+// host.
+func TestBrowserGaps(t *testing.T) {
+	srv, _ := mustServe(t)
+	b := newBrowser(t)
+	for _, lang := range []string{"da", "en"} {
+		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+		err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/gaps?year=2023&municipality=all&target_group=spiseforstyrrelse&lang="+lang),
+			chromedp.WaitVisible(chromedp.CSS(`#chart-0 canvas`)))
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		type chart struct {
+			ID       string
+			Instance bool
+			Series   map[string][]any
+			Table    [][]string
+		}
+		charts, err := chromedp.Run(ctx, chromedp.Evaluate[[]chart](`Array.from(document.querySelectorAll('[data-chart]')).map(function(el){
+			var inst = echarts.getInstanceByDom(el), series = {};
+			if (inst) { inst.getOption().series.forEach(function(s){ series[s.name] = s.data.map(function(d){ return d.value; }); }); }
+			var rows = Array.from(document.querySelectorAll('#' + el.id + '-table tbody tr')).map(function(tr){
+				return Array.from(tr.children).map(function(c){ return c.textContent; }); });
+			return {ID: el.id, Instance: !!inst, Series: series, Table: rows}; })`))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(charts) < 5 {
+			t.Fatalf("%s: %d charts on /gaps, want those of every area", lang, len(charts))
+		}
+		names := map[string][2]string{"da": {"Udbud", "Efterspørgsel"}, "en": {"Supply", "Demand"}}[lang]
+		hidden := 0
+		for _, c := range charts {
+			if !c.Instance {
+				t.Errorf("%s %s: no chart drawn", lang, c.ID)
+				continue
+			}
+			for col, name := range names {
+				values := c.Series[name]
+				if len(values) != len(c.Table) {
+					t.Errorf("%s %s: %d %s values, %d table rows", lang, c.ID, len(values), name, len(c.Table))
+					continue
+				}
+				for i, row := range c.Table {
+					cell := strings.TrimSpace(row[1+col])
+					if cell == "<5" || cell == "–" {
+						hidden++
+						if values[i] != "-" {
+							t.Errorf("%s %s %s %s: the chart shows %v where the table hides %s", lang, c.ID, name, row[0], values[i], cell)
+						}
+						continue
+					}
+					if n, ok := values[i].(float64); !ok || int64(n) != parseDanishLang(t, cell, lang) {
+						t.Errorf("%s %s %s %s: chart %v, table %s", lang, c.ID, name, row[0], values[i], cell)
+					}
+				}
+			}
+		}
+		if hidden == 0 {
+			t.Errorf("%s: no hidden number among the eating-disorder charts of every area (the demo has small counts there)", lang)
+		}
+	}
+	if errs := b.errs(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	if f := b.foreign(srv.URL); len(f) > 0 {
+		t.Errorf("requests to another host: %v", f)
+	}
+}
+
+// parseDanishLang reads a whole number as the page of lang writes it ("1.234", or "1,234" in English).
+func parseDanishLang(t *testing.T, s, lang string) int64 {
+	if lang == "en" {
+		s = strings.ReplaceAll(s, ",", ".")
+	}
+	return parseDanish(t, s)
+}

@@ -18,15 +18,8 @@ type chartSeries struct {
 // block; charts.js draws it. No JavaScript functions: number formats are added by charts.js.
 func stackedBar(categories []string, series []chartSeries, colors []string) (template.JS, error) {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithAnimation(false),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}),
-		charts.WithColorsOpts(opts.Colors(colors)),
-	)
+	bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}))...)
 	bar.SetXAxis(categories)
 	for _, s := range series {
 		items := make([]opts.BarData, len(s.Values))
@@ -41,4 +34,48 @@ func stackedBar(categories []string, series []chartSeries, colors []string) (tem
 		return "", err
 	}
 	return template.JS(b), nil
+}
+
+// lineSeries is one named series of values along the category axis; nil is a value not shown (hidden from
+// a viewer, or no data), drawn as a gap.
+type lineSeries struct {
+	Name   string
+	Values []*int64
+}
+
+// lineChart builds the ECharts option of a small line chart (supply against demand over the years) as JSON,
+// like stackedBar.
+func lineChart(categories []string, series []lineSeries, colors []string) (template.JS, error) {
+	line := charts.NewLine()
+	line.SetGlobalOptions(common(colors, opts.Grid{Left: "3%", Right: "4%", Top: "10%", Bottom: "22%", ContainLabel: opts.Bool(true)})...)
+	line.SetXAxis(categories)
+	for _, s := range series {
+		items := make([]opts.LineData, len(s.Values))
+		for i, v := range s.Values {
+			items[i] = opts.LineData{Name: categories[i], Value: "-"} // ECharts' mark of a missing value
+			if v != nil {
+				items[i].Value = *v
+			}
+		}
+		line.AddSeries(s.Name, items)
+	}
+	line.Validate()
+	b, err := json.Marshal(line.JSON())
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil
+}
+
+// common are the options every chart has: no animation, the legend below, an axis tooltip, aria, the grid
+// and the colours.
+func common(colors []string, grid opts.Grid) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
+		charts.WithGridOpts(grid),
+		charts.WithColorsOpts(opts.Colors(colors)),
+	}
 }

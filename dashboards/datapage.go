@@ -34,24 +34,9 @@ type datasetRow struct {
 
 type templateLink struct{ Name, URL string }
 
-func (s *Server) dataPage(c *echo.Context) error {
-	r, err := parseRequest(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	var p dataPage
-	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
-		p, err = s.buildDataPage(ctx, rd, r)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return s.render(c, "data.html", p)
-}
+func (s *Server) dataPage(c *echo.Context) error { return page(s, c, "data.html", s.buildDataPage) }
 
-func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r request) (dataPage, error) {
+func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *request) (dataPage, error) {
 	p := dataPage{Lang: r.Lang, T: texts[r.Lang], Path: "/data", Draft: r.View.Draft}
 	p.Title = text(r.Lang, "data_title")
 	var err error

@@ -115,19 +115,26 @@ type overviewPage struct {
 }
 
 func (s *Server) overview(c *echo.Context) error {
+	return page(s, c, "overview.html", s.overviewPage)
+}
+
+// page answers a page request: the shared parameters, then build reads everything the page shows from one
+// read transaction, then the template name renders it.
+func page[P any](s *Server, c *echo.Context, name string, build func(context.Context, *queries.Reader, *request) (P, error)) error {
 	r, err := parseRequest(c)
 	if err != nil {
 		return err
 	}
-	var p overviewPage
-	err = s.Store.Read(c.Request().Context(), func(rd *queries.Reader) error {
-		p, err = s.overviewPage(c.Request().Context(), rd, &r)
+	ctx := c.Request().Context()
+	var p P
+	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
+		p, err = build(ctx, rd, &r)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return s.render(c, "overview.html", p)
+	return s.render(c, name, p)
 }
 
 // overviewPage reads everything the overview shows from one snapshot.
