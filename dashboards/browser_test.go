@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,69 +196,29 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	return ""
 }
 
-// /gaps in a real browser, in both languages: every small chart draws (an ECharts instance) with the same
-// numbers as the table beside it, missing where the table hides one; no console error, no request to another
-// host.
-func TestBrowserGaps(t *testing.T) {
+// /gaps and /groups/{code} in a real browser, in both languages: every chart draws (an ECharts instance)
+// with the same numbers as the table beside it (its series by the table's column headers), missing where the
+// table hides one; no console error, no request to another host.
+func TestBrowserChartsMatchTables(t *testing.T) {
 	srv, _ := mustServe(t)
 	b := newBrowser(t)
 	for _, lang := range []string{"da", "en"} {
-		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-		err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/gaps?year=2023&municipality=all&target_group=spiseforstyrrelse&lang="+lang),
-			chromedp.WaitVisible(chromedp.CSS(`#chart-0 canvas`)))
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		type chart struct {
-			ID       string
-			Instance bool
-			Series   map[string][]any
-			Table    [][]string
-		}
-		charts, err := chromedp.Run(ctx, chromedp.Evaluate[[]chart](`Array.from(document.querySelectorAll('[data-chart]')).map(function(el){
-			var inst = echarts.getInstanceByDom(el), series = {};
-			if (inst) { inst.getOption().series.forEach(function(s){ series[s.name] = s.data.map(function(d){ return d.value; }); }); }
-			var rows = Array.from(document.querySelectorAll('#' + el.id + '-table tbody tr')).map(function(tr){
-				return Array.from(tr.children).map(function(c){ return c.textContent; }); });
-			return {ID: el.id, Instance: !!inst, Series: series, Table: rows}; })`))
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(charts) < 5 {
-			t.Fatalf("%s: %d charts on /gaps, want those of every area", lang, len(charts))
-		}
-		names := map[string][2]string{"da": {"Udbud", "Efterspørgsel"}, "en": {"Supply", "Demand"}}[lang]
-		hidden := 0
-		for _, c := range charts {
-			if !c.Instance {
-				t.Errorf("%s %s: no chart drawn", lang, c.ID)
-				continue
+		for _, c := range []struct {
+			path   string
+			charts int // at least
+			hidden bool
+		}{
+			{"/gaps?year=2023&municipality=all&target_group=spiseforstyrrelse", 5, true},
+			{"/groups/autisme-boern?year=2023&place_type=doegn", 2, true},
+			{"/groups/udviklingshaemning-dom?year=2022", 2, false},
+		} {
+			n, hidden := chartsMatchTables(t, b, srv.URL+c.path+"&lang="+lang, lang)
+			if n < c.charts {
+				t.Errorf("%s %s: %d charts, want at least %d", lang, c.path, n, c.charts)
 			}
-			for col, name := range names {
-				values := c.Series[name]
-				if len(values) != len(c.Table) {
-					t.Errorf("%s %s: %d %s values, %d table rows", lang, c.ID, len(values), name, len(c.Table))
-					continue
-				}
-				for i, row := range c.Table {
-					cell := strings.TrimSpace(row[1+col])
-					if cell == "<5" || cell == "–" {
-						hidden++
-						if values[i] != "-" {
-							t.Errorf("%s %s %s %s: the chart shows %v where the table hides %s", lang, c.ID, name, row[0], values[i], cell)
-						}
-						continue
-					}
-					if n, ok := values[i].(float64); !ok || int64(n) != parseDanishLang(t, cell, lang) {
-						t.Errorf("%s %s %s %s: chart %v, table %s", lang, c.ID, name, row[0], values[i], cell)
-					}
-				}
+			if c.hidden && hidden == 0 {
+				t.Errorf("%s %s: no hidden number (the demo has small counts there)", lang, c.path)
 			}
-		}
-		if hidden == 0 {
-			t.Errorf("%s: no hidden number among the eating-disorder charts of every area (the demo has small counts there)", lang)
 		}
 	}
 	if errs := b.errs(); len(errs) > 0 {
@@ -268,10 +229,68 @@ func TestBrowserGaps(t *testing.T) {
 	}
 }
 
-// parseDanishLang reads a whole number as the page of lang writes it ("1.234", or "1,234" in English).
+// chartsMatchTables opens url and checks every chart against its table (#ID-table): each series, found by
+// its name among the table's column headers, holds the column's numbers, and "-" (missing) where the table
+// shows "<5", "–" or nothing. It returns the charts and the hidden numbers it saw.
+func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidden int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`[data-chart] canvas`))); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	type chart struct {
+		ID       string
+		Instance bool
+		Series   map[string][]any
+		Head     []string
+		Table    [][]string
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]chart](`Array.from(document.querySelectorAll('[data-chart]')).map(function(el){
+		var inst = echarts.getInstanceByDom(el), series = {};
+		if (inst) { inst.getOption().series.forEach(function(s){ series[s.name] = s.data.map(function(d){ return d.value; }); }); }
+		var cells = function(tr){ return Array.from(tr.children).map(function(c){ return c.textContent.trim(); }); };
+		var head = Array.from(document.querySelectorAll('#' + el.id + '-table thead tr')).map(cells)[0] || [];
+		var rows = Array.from(document.querySelectorAll('#' + el.id + '-table tbody tr')).map(cells);
+		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows}; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range found {
+		if !c.Instance {
+			t.Errorf("%s %s: no chart drawn", url, c.ID)
+			continue
+		}
+		for name, values := range c.Series {
+			col := slices.Index(c.Head, name)
+			if col < 0 || len(values) != len(c.Table) {
+				t.Errorf("%s %s: series %q has %d values; table columns %v, %d rows", url, c.ID, name, len(values), c.Head, len(c.Table))
+				continue
+			}
+			for i, row := range c.Table {
+				switch cell := row[col]; cell {
+				case "<5", "–", "":
+					hidden += map[bool]int{true: 1}[cell != ""]
+					if values[i] != "-" {
+						t.Errorf("%s %s %s %s: the chart shows %v where the table shows %q", url, c.ID, name, row[0], values[i], cell)
+					}
+				default:
+					if n, ok := values[i].(float64); !ok || int64(n) != parseDanishLang(t, cell, lang) {
+						t.Errorf("%s %s %s %s: chart %v, table %s", url, c.ID, name, row[0], values[i], cell)
+					}
+				}
+			}
+		}
+	}
+	return len(found), hidden
+}
+
+// parseDanishLang reads a whole number as the page of lang writes it ("1.234", or "1,234" in English; a
+// minus sign either way).
 func parseDanishLang(t *testing.T, s, lang string) int64 {
 	if lang == "en" {
 		s = strings.ReplaceAll(s, ",", ".")
 	}
+	s = strings.ReplaceAll(s, "−", "-")
 	return parseDanish(t, s)
 }

@@ -17,23 +17,15 @@ type chartSeries struct {
 // stackedBar builds the ECharts option of a stacked bar chart as JSON for a <script type="application/json">
 // block; charts.js draws it. No JavaScript functions: number formats are added by charts.js.
 func stackedBar(categories []string, series []chartSeries, colors []string) (template.JS, error) {
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}))...)
-	bar.SetXAxis(categories)
+	var ls []lineSeries
 	for _, s := range series {
-		items := make([]opts.BarData, len(s.Values))
-		for i, v := range s.Values {
-			items[i] = opts.BarData{Name: categories[i], Value: v}
+		l := lineSeries{Name: s.Name}
+		for _, v := range s.Values {
+			l.Values = append(l.Values, &v)
 		}
-		bar.AddSeries(s.Name, items, charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
+		ls = append(ls, l)
 	}
-	bar.Validate()
-	b, err := json.Marshal(bar.JSON())
-	if err != nil {
-		return "", err
-	}
-	return template.JS(b), nil
+	return bars(categories, ls, colors, "total")
 }
 
 // lineSeries is one named series of values along the category axis; nil is a value not shown (hidden from
@@ -52,19 +44,11 @@ func lineChart(categories []string, series []lineSeries, colors []string) (templ
 	for _, s := range series {
 		items := make([]opts.LineData, len(s.Values))
 		for i, v := range s.Values {
-			items[i] = opts.LineData{Name: categories[i], Value: "-"} // ECharts' mark of a missing value
-			if v != nil {
-				items[i].Value = *v
-			}
+			items[i] = opts.LineData{Name: categories[i], Value: value(v)}
 		}
 		line.AddSeries(s.Name, items)
 	}
-	line.Validate()
-	b, err := json.Marshal(line.JSON())
-	if err != nil {
-		return "", err
-	}
-	return template.JS(b), nil
+	return optionJS(line)
 }
 
 // common are the options every chart has: no animation, the legend below, an axis tooltip, aria, the grid
@@ -78,4 +62,51 @@ func common(colors []string, grid opts.Grid) []charts.GlobalOpts {
 		charts.WithGridOpts(grid),
 		charts.WithColorsOpts(opts.Colors(colors)),
 	}
+}
+
+// barChart builds the ECharts option of bars side by side (supply against demand per municipality), like
+// lineChart: nil is a value not shown.
+func barChart(categories []string, series []lineSeries, colors []string) (template.JS, error) {
+	return bars(categories, series, colors, "")
+}
+
+// bars is a bar chart, stacked when stack names the stack.
+func bars(categories []string, series []lineSeries, colors []string, stack string) (template.JS, error) {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}))...)
+	bar.SetXAxis(categories)
+	for _, s := range series {
+		items := make([]opts.BarData, len(s.Values))
+		for i, v := range s.Values {
+			items[i] = opts.BarData{Name: categories[i], Value: value(v)}
+		}
+		var o []charts.SeriesOpts
+		if stack != "" {
+			o = append(o, charts.WithBarChartOpts(opts.BarChart{Stack: stack}))
+		}
+		bar.AddSeries(s.Name, items, o...)
+	}
+	return optionJS(bar)
+}
+
+// value is a chart's value: the number, or "-", ECharts' mark of a missing one.
+func value(v *int64) any {
+	if v == nil {
+		return "-"
+	}
+	return *v
+}
+
+// optionJS is a chart's option as JSON for the page (charts.js draws it).
+func optionJS(c interface {
+	Validate()
+	JSON() map[string]interface{}
+}) (template.JS, error) {
+	c.Validate()
+	b, err := json.Marshal(c.JSON())
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil
 }

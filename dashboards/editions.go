@@ -140,3 +140,16 @@ func (s *Server) apiPublish(c *echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"created": created, "edition": view})
 }
+
+// frame is what every page says about its data: whether the demo data is among it (and the label saying so),
+// and the edition it shows ("Udgave 3, offentliggjort ...", or that it is a draft).
+func frame(ctx context.Context, rd *queries.Reader, r *request) (demo bool, demoLabel, edition string, err error) {
+	if demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
+		return
+	}
+	if r.View.Draft {
+		return demo, data.DemoLabel(r.Lang), texts[r.Lang]["draft"], nil
+	}
+	edition, err = editionOf(ctx, rd, r.Year, r.Lang)
+	return demo, data.DemoLabel(r.Lang), edition, err
+}

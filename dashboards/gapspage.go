@@ -72,28 +72,7 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 	if err != nil {
 		return p, err
 	}
-	// every year's gaps by their series (area, target group, place type): the charts show what the findings
-	// show, so a viewer's chart holds no number its findings hide
-	type series struct {
-		area      int
-		group, pt string
-	}
-	byYear := map[series]map[int]analysis.Finding{}
-	var allYears []int
-	for _, f := range all {
-		if f.Kind != analysis.KindGap {
-			continue
-		}
-		k := series{f.Area, f.TargetGroup, f.PlaceType}
-		if byYear[k] == nil {
-			byYear[k] = map[int]analysis.Finding{}
-		}
-		byYear[k][f.Year] = f
-		if !slices.Contains(allYears, f.Year) {
-			allYears = append(allYears, f.Year)
-		}
-	}
-	slices.Sort(allYears)
+	gs := gapSeriesOf(all)
 	selected := r.Select(all)
 	// worst first, then as the findings come (year, area, target group, place type)
 	slices.SortStableFunc(selected, func(a, b analysis.Finding) int { return severityOrder(a.Severity) - severityOrder(b.Severity) })
@@ -101,29 +80,11 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 	for i, f := range selected {
 		item := gapItem{findingView: findingView{Finding: f, SeverityLabel: t["sev_"+f.Severity]}}
 		if f.Kind == analysis.KindGap || f.Kind == analysis.KindGrowing {
-			k := series{f.Area, f.TargetGroup, f.PlaceType}
-			var cats []string
-			var supply, demand []*int64
-			for _, y := range allYears {
-				g, ok := byYear[k][y]
-				if !ok {
-					continue
-				}
-				cats = append(cats, strconv.Itoa(y))
-				sv, dv := g.Supply, g.Demand
-				row := seriesRow{Year: y, Supply: analysis.FormatInt(sv, r.Lang), Demand: analysis.FormatInt(dv, r.Lang)}
-				supply = append(supply, &sv)
-				if shown, hidden := g.Suppressed["demand"]; hidden {
-					demand = append(demand, nil)
-					row.Demand = shown
-				} else {
-					demand = append(demand, &dv)
-				}
-				item.Rows = append(item.Rows, row)
-			}
-			if len(cats) > 0 {
+			sr := gs.of(seriesKey{f.Area, f.TargetGroup, f.PlaceType}, r.Lang)
+			item.Rows = sr.rows
+			if len(sr.cats) > 0 {
 				item.ChartID = fmt.Sprintf("chart-%d", i)
-				item.Chart, err = lineChart(cats, []lineSeries{{t["supply"], supply}, {t["demand"], demand}}, []string{"#1f5f8b", "#d9822b"})
+				item.Chart, err = lineChart(sr.cats, []lineSeries{{t["supply"], sr.supply}, {t["demand"], sr.demand}}, supplyDemandColors)
 				if err != nil {
 					return p, err
 				}
@@ -132,17 +93,74 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 		p.Items = append(p.Items, item)
 	}
 	p.Filter = gapsFilterOf(r, years)
-	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
-		return p, err
-	}
-	p.DemoLabel = data.DemoLabel(r.Lang)
-	if r.View.Draft {
-		p.Edition = t["draft"]
-	} else if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
-		return p, err
-	}
-	return p, nil
+	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
+	return p, err
 }
+
+// seriesKey names a series of gap findings over the years.
+type seriesKey struct {
+	area      int
+	group, pt string
+}
+
+// gapSeries are every year's gap findings by their series: the charts of supply against demand are read
+// from the findings, so a viewer's chart holds no number its findings hide.
+type gapSeries struct {
+	byYear map[seriesKey]map[int]analysis.Finding
+	years  []int
+}
+
+func gapSeriesOf(all []analysis.Finding) gapSeries {
+	gs := gapSeries{byYear: map[seriesKey]map[int]analysis.Finding{}}
+	for _, f := range all {
+		if f.Kind != analysis.KindGap {
+			continue
+		}
+		k := seriesKey{f.Area, f.TargetGroup, f.PlaceType}
+		if gs.byYear[k] == nil {
+			gs.byYear[k] = map[int]analysis.Finding{}
+		}
+		gs.byYear[k][f.Year] = f
+		if !slices.Contains(gs.years, f.Year) {
+			gs.years = append(gs.years, f.Year)
+		}
+	}
+	slices.Sort(gs.years)
+	return gs
+}
+
+// series is one series as a chart and a table show it.
+type series struct {
+	cats           []string
+	supply, demand []*int64
+	rows           []seriesRow
+}
+
+// of is series k over the years with a finding, in lang's number format; a hidden demand is nil in the
+// chart and what a viewer sees in the table ("<5", "–").
+func (gs gapSeries) of(k seriesKey, lang string) series {
+	var s series
+	for _, y := range gs.years {
+		g, ok := gs.byYear[k][y]
+		if !ok {
+			continue
+		}
+		s.cats = append(s.cats, strconv.Itoa(y))
+		sv, dv := g.Supply, g.Demand
+		row := seriesRow{Year: y, Supply: analysis.FormatInt(sv, lang), Demand: analysis.FormatInt(dv, lang)}
+		s.supply = append(s.supply, &sv)
+		if shown, hidden := g.Suppressed["demand"]; hidden {
+			s.demand = append(s.demand, nil)
+			row.Demand = shown
+		} else {
+			s.demand = append(s.demand, &dv)
+		}
+		s.rows = append(s.rows, row)
+	}
+	return s
+}
+
+var supplyDemandColors = []string{"#1f5f8b", "#d9822b"}
 
 // severityOrder ranks severities worst first.
 func severityOrder(s string) int {

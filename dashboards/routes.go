@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/", s.overview)
 	e.GET("/gaps", s.gaps)
+	e.GET("/groups/:code", s.group)
 	e.GET("/api/v1/findings", s.apiFindings)
 	e.GET("/api/v1/editions", s.apiEditions)
 	e.GET("/api/v1/delivery", s.apiDelivery)

@@ -1,0 +1,51 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// SurveyAnswer is one municipality's answer for a target group: its score (nil for "ved ikke") and comment.
+type SurveyAnswer struct {
+	Municipality int
+	Score        *int
+	Comment      string
+}
+
+// SurveyAnswers returns the answers of year and target group in the region, by municipality.
+func (s *Reader) SurveyAnswers(ctx context.Context, v View, year int, group string) ([]SurveyAnswer, error) {
+	var out []SurveyAnswer
+	err := s.rows(ctx, "survey_answers", []any{v.Draft, year, group, data.RegionCode}, func(r *sql.Rows) error {
+		var a SurveyAnswer
+		var score sql.NullInt64
+		err := r.Scan(&a.Municipality, &score, &a.Comment)
+		if score.Valid {
+			n := int(score.Int64)
+			a.Score = &n
+		}
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}
+
+// GroupOffer is an offer serving a target group in a year, with its places.
+type GroupOffer struct {
+	ID, Name, Ownership string
+	Location            int
+	Places              int64
+}
+
+// OffersForGroup returns the offers of year that serve target group, the most places first.
+func (s *Reader) OffersForGroup(ctx context.Context, v View, year int, group string) ([]GroupOffer, error) {
+	var out []GroupOffer
+	err := s.rows(ctx, "offers_for_group", []any{v.Draft, year, group}, func(r *sql.Rows) error {
+		var o GroupOffer
+		err := r.Scan(&o.ID, &o.Name, &o.Location, &o.Ownership, &o.Places)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
