@@ -2,6 +2,7 @@ package dashboards_test
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
@@ -196,7 +197,7 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	return ""
 }
 
-// /gaps and /groups/{code} in a real browser, in both languages: every chart draws (an ECharts instance)
+// /gaps, /groups/{code} and /offers in a real browser, in both languages: every chart draws (an ECharts instance)
 // with the same numbers as the table beside it (its series by the table's column headers), missing where the
 // table hides one; no console error, no request to another host.
 func TestBrowserChartsMatchTables(t *testing.T) {
@@ -211,6 +212,7 @@ func TestBrowserChartsMatchTables(t *testing.T) {
 			{"/gaps?year=2023&municipality=all&target_group=spiseforstyrrelse", 5, true},
 			{"/groups/autisme-boern?year=2023&place_type=doegn", 2, true},
 			{"/groups/udviklingshaemning-dom?year=2022", 2, false},
+			{"/offers?year=2022", 1, false},
 		} {
 			n, hidden := chartsMatchTables(t, b, srv.URL+c.path+"&lang="+lang, lang)
 			if n < c.charts {
@@ -275,7 +277,7 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 						t.Errorf("%s %s %s %s: the chart shows %v where the table shows %q", url, c.ID, name, row[0], values[i], cell)
 					}
 				default:
-					if n, ok := values[i].(float64); !ok || int64(n) != parseDanishLang(t, cell, lang) {
+					if n, ok := values[i].(float64); !ok || math.Abs(n-parseNumber(t, cell, lang)) > 1e-9 {
 						t.Errorf("%s %s %s %s: chart %v, table %s", url, c.ID, name, row[0], values[i], cell)
 					}
 				}
@@ -285,12 +287,20 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 	return len(found), hidden
 }
 
-// parseDanishLang reads a whole number as the page of lang writes it ("1.234", or "1,234" in English; a
-// minus sign either way).
-func parseDanishLang(t *testing.T, s, lang string) int64 {
-	if lang == "en" {
-		s = strings.ReplaceAll(s, ",", ".")
-	}
+// parseNumber reads a number as the page of lang writes it in a table: "1.234", "-24", "91,9 %" (Danish),
+// "1,234", "91.9%" (English).
+func parseNumber(t *testing.T, s, lang string) float64 {
+	t.Helper()
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
 	s = strings.ReplaceAll(s, "−", "-")
-	return parseDanish(t, s)
+	if lang == "en" {
+		s = strings.ReplaceAll(s, ",", "")
+	} else {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ".")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("number %q: %v", s, err)
+	}
+	return v
 }

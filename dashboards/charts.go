@@ -33,6 +33,7 @@ func stackedBar(categories []string, series []chartSeries, colors []string) (tem
 type lineSeries struct {
 	Name   string
 	Values []*int64
+	Tenths bool // the values are tenths (a percent with one decimal)
 }
 
 // lineChart builds the ECharts option of a small line chart (supply against demand over the years) as JSON,
@@ -44,7 +45,7 @@ func lineChart(categories []string, series []lineSeries, colors []string) (templ
 	for _, s := range series {
 		items := make([]opts.LineData, len(s.Values))
 		for i, v := range s.Values {
-			items[i] = opts.LineData{Name: categories[i], Value: value(v)}
+			items[i] = opts.LineData{Name: categories[i], Value: s.value(v)}
 		}
 		line.AddSeries(s.Name, items)
 	}
@@ -79,7 +80,7 @@ func bars(categories []string, series []lineSeries, colors []string, stack strin
 	for _, s := range series {
 		items := make([]opts.BarData, len(s.Values))
 		for i, v := range s.Values {
-			items[i] = opts.BarData{Name: categories[i], Value: value(v)}
+			items[i] = opts.BarData{Name: categories[i], Value: s.value(v)}
 		}
 		var o []charts.SeriesOpts
 		if stack != "" {
@@ -91,9 +92,12 @@ func bars(categories []string, series []lineSeries, colors []string, stack strin
 }
 
 // value is a chart's value: the number, or "-", ECharts' mark of a missing one.
-func value(v *int64) any {
-	if v == nil {
+func (s lineSeries) value(v *int64) any {
+	switch {
+	case v == nil:
 		return "-"
+	case s.Tenths:
+		return float64(*v) / 10
 	}
 	return *v
 }

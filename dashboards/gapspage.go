@@ -56,11 +56,8 @@ type seriesRow struct {
 func (s *Server) gaps(c *echo.Context) error { return page(s, c, "gaps.html", s.gapsPage) }
 
 func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (gapsPage, error) {
-	years, err := rd.Years(ctx, r.View)
+	years, err := pageYears(ctx, rd, r)
 	if err != nil {
-		return gapsPage{}, err
-	}
-	if err := resolveYear(r, years); err != nil {
 		return gapsPage{}, err
 	}
 	p := gapsPage{Lang: r.Lang, Path: "/gaps", Year: r.Year, Title: text(r.Lang, "gaps_title")}
@@ -84,7 +81,7 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 			item.Rows = sr.rows
 			if len(sr.cats) > 0 {
 				item.ChartID = fmt.Sprintf("chart-%d", i)
-				item.Chart, err = lineChart(sr.cats, []lineSeries{{t["supply"], sr.supply}, {t["demand"], sr.demand}}, supplyDemandColors)
+				item.Chart, err = lineChart(sr.cats, []lineSeries{{Name: t["supply"], Values: sr.supply}, {Name: t["demand"], Values: sr.demand}}, supplyDemandColors)
 				if err != nil {
 					return p, err
 				}

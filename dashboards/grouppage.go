@@ -66,11 +66,8 @@ func (s *Server) group(c *echo.Context) error {
 }
 
 func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, g data.TargetGroup, comments bool) (groupPage, error) {
-	years, err := rd.Years(ctx, r.View)
+	years, err := pageYears(ctx, rd, r)
 	if err != nil {
-		return groupPage{}, err
-	}
-	if err := resolveYear(r, years); err != nil {
 		return groupPage{}, err
 	}
 	t := texts[r.Lang]
@@ -112,8 +109,8 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		}
 	}
 	if len(cats) > 0 {
-		p.Series, err = lineChart(cats, []lineSeries{{t["supply"], supply}, {t["demand"], demand}, {t["forecast"], forecast},
-			{t["band_low"], low}, {t["band_high"], high}}, []string{"#1f5f8b", "#d9822b", "#7a4f9e", "#b9a3cf", "#b9a3cf"})
+		p.Series, err = lineChart(cats, []lineSeries{{Name: t["supply"], Values: supply}, {Name: t["demand"], Values: demand},
+			{Name: t["forecast"], Values: forecast}, {Name: t["band_low"], Values: low}, {Name: t["band_high"], Values: high}}, []string{"#1f5f8b", "#d9822b", "#7a4f9e", "#b9a3cf", "#b9a3cf"})
 		if err != nil {
 			return p, err
 		}
@@ -147,7 +144,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		p.MuniRows = append(p.MuniRows, row)
 	}
 	if len(names) > 0 {
-		if p.Munis, err = barChart(names, []lineSeries{{t["supply"], ms}, {t["demand"], md}}, supplyDemandColors); err != nil {
+		if p.Munis, err = barChart(names, []lineSeries{{Name: t["supply"], Values: ms}, {Name: t["demand"], Values: md}}, supplyDemandColors); err != nil {
 			return p, err
 		}
 	}

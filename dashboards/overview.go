@@ -59,6 +59,15 @@ func parseRequest(c *echo.Context) (request, error) {
 	return r, nil
 }
 
+// pageYears reads the years the reader may see and picks the page's year (resolveYear).
+func pageYears(ctx context.Context, rd *queries.Reader, r *request) ([]queries.YearData, error) {
+	years, err := rd.Years(ctx, r.View)
+	if err != nil {
+		return nil, err
+	}
+	return years, resolveYear(r, years)
+}
+
 // resolveYear picks the requested year, or the default one (queries.LatestYear).
 func resolveYear(r *request, years []queries.YearData) error {
 	if len(years) == 0 {
@@ -139,11 +148,8 @@ func page[P any](s *Server, c *echo.Context, name string, build func(context.Con
 
 // overviewPage reads everything the overview shows from one snapshot.
 func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *request) (overviewPage, error) {
-	years, err := rd.Years(ctx, r.View)
+	years, err := pageYears(ctx, rd, r)
 	if err != nil {
-		return overviewPage{}, err
-	}
-	if err := resolveYear(r, years); err != nil {
 		return overviewPage{}, err
 	}
 	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Path: "/"}
