@@ -141,6 +141,15 @@ func (s *Server) apiPublish(c *echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"created": created, "edition": view})
 }
 
+// pageHead is what the layout of every page reads: its language, title and path, the year shown, whether
+// demo data is among it (and the label saying so), the "opgjort pr." date and the edition shown.
+type pageHead struct {
+	Lang, Title, Path        string
+	Year                     int
+	Demo                     bool
+	DemoLabel, AsOf, Edition string
+}
+
 // frame is what every page says about its data: whether the demo data is among it (and the label saying so),
 // and the edition it shows ("Udgave 3, offentliggjort ...", or that it is a draft).
 func frame(ctx context.Context, rd *queries.Reader, r *request) (demo bool, demoLabel, edition string, err error) {

@@ -17,14 +17,10 @@ import (
 // gapsPage is /gaps: every finding the filter selects, worst first, each with its sentence and, for gaps
 // and growing demand, a small chart of supply against demand over the years with its numbers as a table.
 type gapsPage struct {
-	Lang, Title, Path string
-	Year              int
-	Demo              bool
-	DemoLabel, AsOf   string
-	Edition           string
-	Filter            gapsFilter
-	Items             []gapItem
-	Empty             bool
+	pageHead
+	Filter gapsFilter
+	Items  []gapItem
+	Empty  bool
 }
 
 // gapsFilter is the filter form: the choices and what is chosen.
@@ -60,7 +56,7 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 	if err != nil {
 		return gapsPage{}, err
 	}
-	p := gapsPage{Lang: r.Lang, Path: "/gaps", Year: r.Year, Title: text(r.Lang, "gaps_title")}
+	p := gapsPage{pageHead: pageHead{Lang: r.Lang, Path: "/gaps", Year: r.Year, Title: text(r.Lang, "gaps_title")}}
 	if len(years) == 0 {
 		p.Empty = true
 		return p, nil

@@ -19,24 +19,20 @@ import (
 // analysts and admins), and the offers serving the group. Every number of supply and demand comes from the
 // findings, so a viewer sees nothing they hide.
 type groupPage struct {
-	Lang, Title, Path string
-	Year              int
-	Demo              bool
-	DemoLabel, AsOf   string
-	Edition           string
-	Code, Name        string
-	PlaceType         string
-	PlaceTypes        []option
-	Years             []int
-	Sentences         []string // the year's findings of the region for the group and place type
-	Series            template.JS
-	SeriesRows        []forecastRow
-	Munis             template.JS
-	MuniRows          []muniRow
-	Survey            []surveyRow
-	SurveySentence    string
-	Comments          bool // the caller may read the comments
-	Offers            []offerRow
+	pageHead
+	Code, Name     string
+	PlaceType      string
+	PlaceTypes     []option
+	Years          []int
+	Sentences      []string // the year's findings of the region for the group and place type
+	Series         template.JS
+	SeriesRows     []forecastRow
+	Munis          template.JS
+	MuniRows       []muniRow
+	Survey         []surveyRow
+	SurveySentence string
+	Comments       bool // the caller may read the comments
+	Offers         []offerRow
 }
 
 type forecastRow struct {
@@ -75,7 +71,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 	if pt == "" {
 		pt = data.PlaceTypeAll.Code
 	}
-	p := groupPage{Lang: r.Lang, Path: "/groups/" + g.Code, Year: r.Year, Code: g.Code, Name: g.Name(r.Lang), PlaceType: pt, Comments: comments}
+	p := groupPage{pageHead: pageHead{Lang: r.Lang, Path: "/groups/" + g.Code, Year: r.Year}, Code: g.Code, Name: g.Name(r.Lang), PlaceType: pt, Comments: comments}
 	p.Title = "Kapacitet – " + p.Name
 	for _, y := range years {
 		p.Years = append(p.Years, y.Year)

@@ -17,14 +17,10 @@ import (
 // enhanced cooperation, secure wards and national offers first (with a chart), and the ones at risk, on the
 // emergency track or over-occupied marked with their findings.
 type offersPage struct {
-	Lang, Title, Path string
-	Year              int
-	Years             []int
-	Demo              bool
-	DemoLabel, AsOf   string
-	Edition           string
-	Chart             template.JS
-	Watched, Others   []offerOccupancyRow
+	pageHead
+	Years           []int
+	Chart           template.JS
+	Watched, Others []offerOccupancyRow
 }
 
 type offerOccupancyRow struct {
@@ -44,7 +40,7 @@ func (s *Server) offersPage(ctx context.Context, rd *queries.Reader, r *request)
 		return offersPage{}, err
 	}
 	t := texts[r.Lang]
-	p := offersPage{Lang: r.Lang, Path: "/offers", Year: r.Year, Title: text(r.Lang, "offers_title")}
+	p := offersPage{pageHead: pageHead{Lang: r.Lang, Path: "/offers", Year: r.Year, Title: text(r.Lang, "offers_title")}}
 	for _, y := range years {
 		p.Years = append(p.Years, y.Year)
 	}

@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	e.GET("/gaps", s.gaps)
 	e.GET("/groups/:code", s.group)
 	e.GET("/offers", s.offers)
+	e.GET("/municipalities/:code", s.municipality)
 	e.GET("/api/v1/findings", s.apiFindings)
 	e.GET("/api/v1/editions", s.apiEditions)
 	e.GET("/api/v1/delivery", s.apiDelivery)
