@@ -62,7 +62,7 @@ func TestGroupPage(t *testing.T) {
 	ms, md := sum("capacity", "location", "autisme-boern", "doegn", "2023", "places"), sum("demand", "municipality", "autisme-boern", "doegn", "2023", "placed", "waiting")
 	for _, m := range data.RegionMunicipalities(data.RegionCode) {
 		c := strconv.Itoa(m.Code)
-		cells := regexp.MustCompile(`<tr data-code="` + c + `"><th scope="row">[^<]+</th><td class="n">([^<]*)</td><td class="n">([^<]*)</td>`).FindStringSubmatch(raw)
+		cells := regexp.MustCompile(`<tr data-code="` + c + `"><th scope="row"><a href="/municipalities/` + c + `\?year=2023&amp;lang=da">[^<]+</a></th><td class="n">([^<]*)</td><td class="n">([^<]*)</td>`).FindStringSubmatch(raw)
 		if cells == nil {
 			t.Errorf("%s: no row", m.Name)
 			continue

@@ -12,6 +12,10 @@ import (
 // texts are the words of the pages, Danish first; English via ?lang=en.
 var texts = map[string]map[string]string{
 	"da": {
+		"site_nav":               "Sider",
+		"nav_findings":           "Fund",
+		"nav_offers":             "Tilbud",
+		"nav_data":               "Data",
 		"places_located":         "Pladser beliggende i kommunen efter målgruppe og kategori",
 		"own_demand":             "Kommunens egen efterspørgsel",
 		"own_demand_caption":     "Efterspørgsel fra kommunens borgere og pladser beliggende i kommunen, dag- og døgnpladser",
@@ -123,6 +127,10 @@ var texts = map[string]map[string]string{
 		"summary":                "I %[2]d var der %[3]s pladser i %[1]s; %[4]s (%[5]s) var Socialaftale-pladser.",
 	},
 	"en": {
+		"site_nav":               "Pages",
+		"nav_findings":           "Findings",
+		"nav_offers":             "Offers",
+		"nav_data":               "Data",
 		"places_located":         "Places located in the municipality by target group and category",
 		"own_demand":             "The municipality's own demand",
 		"own_demand_caption":     "Demand of the municipality's citizens and places located in the municipality, day and residential places",

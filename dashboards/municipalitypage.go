@@ -38,6 +38,7 @@ type municipalityPage struct {
 }
 
 type placeRow struct {
+	Code   string // the target group
 	Name   string
 	Values []string // by category, then the total
 }
@@ -91,7 +92,7 @@ func (s *Server) municipalityPage(ctx context.Context, rd *queries.Reader, r *re
 		if !ok {
 			continue
 		}
-		row := placeRow{Name: g.Name(r.Lang)}
+		row := placeRow{Code: g.Code, Name: g.Name(r.Lang)}
 		var total int64
 		for i, c := range data.Categories {
 			series[i].Values = append(series[i].Values, by[c.Code])

@@ -41,7 +41,7 @@ func TestMunicipalityPage(t *testing.T) {
 	}
 	for code, by := range places {
 		g, _ := data.TargetGroupByCode(code)
-		row := `<tr><th scope="row">` + g.Name("da") + `</th>`
+		row := `<tr><th scope="row"><a href="/groups/` + code + `?year=2023&lang=da">` + g.Name("da") + `</a></th>`
 		for _, c := range []string{"kommunal", "privat", "socialaftale"} {
 			row += `<td class="n">` + danish(by[c]) + `</td>`
 		}
