@@ -3,7 +3,6 @@ package dashboards_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,22 +34,7 @@ func TestTokensAndPublishAPI(t *testing.T) {
 	}
 	tokens["revoked"] = revoked
 	tokens["unknown"] = "kap_" + strings.Repeat("A", 43)
-	do := func(method, path, token string) (int, string) {
-		req, err := http.NewRequest(method, srv.URL+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
-	}
+	do := func(method, path, token string) (int, string) { return requestAs(t, method, srv.URL+path, token) }
 	draft := "/api/v1/findings?year=2023&target_group=autisme-boern&place_type=doegn&kind=gap&draft=true"
 	for who, want := range map[string]int{"": 401, "viewer": 403, "analyst": 200, "admin": 200, "revoked": 401, "unknown": 401} {
 		if code, body := do("GET", draft, tokens[who]); code != want {

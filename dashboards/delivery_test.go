@@ -133,7 +133,14 @@ func TestDeliveryAPI(t *testing.T) {
 // getAs GETs url with `Authorization: Bearer token` (none when token is ""): the status and the body.
 func getAs(t *testing.T, url, token string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return requestAs(t, http.MethodGet, url, token)
+}
+
+// requestAs sends a request without a body with `Authorization: Bearer token` (none when token is ""):
+// the status and the body.
+func requestAs(t *testing.T, method, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
