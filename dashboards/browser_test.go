@@ -197,7 +197,7 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	return ""
 }
 
-// /gaps, /groups/{code}, /offers and /municipalities/{code} in a real browser, in both languages: every chart draws (an ECharts instance)
+// The overview (with its map), /gaps, /groups/{code}, /offers and /municipalities/{code} in a real browser, in both languages: every chart draws (an ECharts instance)
 // with the same numbers as the table beside it (its series by the table's column headers), missing where the
 // table hides one; no console error, no request to another host.
 func TestBrowserChartsMatchTables(t *testing.T) {
@@ -213,6 +213,8 @@ func TestBrowserChartsMatchTables(t *testing.T) {
 			{"/groups/autisme-boern?year=2023&place_type=doegn", 2, true},
 			{"/groups/udviklingshaemning-dom?year=2022", 2, false},
 			{"/offers?year=2022", 1, false},
+			{"/?year=2022&measure=per_1000", 2, false},
+			{"/?year=2023&measure=gap&target_group=spiseforstyrrelse", 2, true},
 			{"/municipalities/851?year=2023", 2, false},
 			{"/municipalities/825?year=2022&target_group=socialpsykiatri", 1, false},
 		} {
@@ -233,7 +235,8 @@ func TestBrowserChartsMatchTables(t *testing.T) {
 	}
 }
 
-// chartsMatchTables opens url and checks every chart against its table (#ID-table): each series (a Sankey's
+// chartsMatchTables opens url and checks every chart against its table (#ID-table, or the table beside it):
+// each series (a Sankey's
 // links), found by its name among the table's column headers, holds the column's numbers, and "-" (missing) where the table
 // shows "<5", "–" or nothing. It returns the charts and the hidden numbers it saw.
 func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidden int) {
@@ -242,6 +245,13 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`[data-chart] canvas`))); err != nil {
 		t.Fatalf("%s: %v", url, err)
+	}
+	// a map draws once its GeoJSON has come: wait until every chart has drawn, or give up after 10 s
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(100 * time.Millisecond) {
+		waiting, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('[data-chart]')).filter(function(el){ return !echarts.getInstanceByDom(el); }).length`))
+		if err != nil || waiting == 0 {
+			break
+		}
 	}
 	type chart struct {
 		ID       string
@@ -254,9 +264,11 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		var inst = echarts.getInstanceByDom(el), series = {};
 		if (inst) { inst.getOption().series.forEach(function(s){
 			series[s.name] = (s.type === 'sankey' ? s.links : s.data).map(function(d){ return d.value; }); }); }
-		var cells = function(tr){ return Array.from(tr.children).map(function(c){ return c.textContent.trim(); }); };
-		var head = Array.from(document.querySelectorAll('#' + el.id + '-table thead tr')).map(cells)[0] || [];
-		var rows = Array.from(document.querySelectorAll('#' + el.id + '-table tbody tr')).map(cells);
+		// a header's full name is its abbreviation's title when it has one
+		var cells = function(tr){ return Array.from(tr.children).map(function(c){ var a = c.querySelector('abbr'); return (a ? a.title : c.textContent).trim(); }); };
+		var table = document.getElementById(el.id + '-table') || el.closest('.chart-table').querySelector('table');
+		var head = Array.from(table.querySelectorAll('thead tr')).map(cells)[0] || [];
+		var rows = Array.from(table.querySelectorAll('tbody tr')).map(cells);
 		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows}; })`))
 	if err != nil {
 		t.Fatal(err)

@@ -114,3 +114,30 @@ func optionJS(c interface {
 	}
 	return template.JS(b), nil
 }
+
+// regionMapName is the name charts.js registers the region's map under (data-map-name).
+const regionMapName = "nordjylland"
+
+// mapChart builds the ECharts option of the region's municipalities coloured by one measure (values by
+// municipality name, in the table's order); nil is a value not shown, left uncoloured.
+func mapChart(names []string, s lineSeries) (template.JS, error) {
+	m := charts.NewMap()
+	m.RegisterMapType(regionMapName)
+	lo, hi := 0.0, 0.0
+	items := make([]opts.MapData, len(names))
+	for i, n := range names {
+		v := s.value(s.Values[i])
+		items[i] = opts.MapData{Name: n, Value: v}
+		if f, ok := v.(float64); ok {
+			lo, hi = min(lo, f), max(hi, f)
+		} else if x, ok := v.(int64); ok {
+			lo, hi = min(lo, float64(x)), max(hi, float64(x))
+		}
+	}
+	m.SetGlobalOptions(charts.WithAnimation(false), charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Left: "0", Bottom: "0",
+			InRange: &opts.VisualMapInRange{Color: []string{"#e6eef5", "#1f5f8b"}}}))
+	m.AddSeries(s.Name, items)
+	return optionJS(m)
+}

@@ -12,6 +12,15 @@ import (
 // texts are the words of the pages, Danish first; English via ?lang=en.
 var texts = map[string]map[string]string{
 	"da": {
+		"per_1000":               "Pladser pr. 1.000 indbyggere",
+		"measure":                "Mål",
+		"measure_places":         "Pladser",
+		"measure_per_1000":       "Pladser pr. 1.000 indbyggere",
+		"measure_gap":            "Forskel (efterspørgsel − udbud)",
+		"map_places":             "Pladser pr. beliggenhedskommune",
+		"map_per_1000":           "Pladser pr. 1.000 indbyggere pr. kommune",
+		"map_gap":                "Efterspørgsel minus udbud pr. kommune",
+		"map_credit":             "Kort: Geodatastyrelsen og Danske Kommuner, FOT 2014, forenklet.",
 		"site_nav":               "Sider",
 		"nav_findings":           "Fund",
 		"nav_offers":             "Tilbud",
@@ -127,6 +136,15 @@ var texts = map[string]map[string]string{
 		"summary":                "I %[2]d var der %[3]s pladser i %[1]s; %[4]s (%[5]s) var Socialaftale-pladser.",
 	},
 	"en": {
+		"per_1000":               "Places per 1,000 inhabitants",
+		"measure":                "Measure",
+		"measure_places":         "Places",
+		"measure_per_1000":       "Places per 1,000 inhabitants",
+		"measure_gap":            "Gap (demand − supply)",
+		"map_places":             "Places by location municipality",
+		"map_per_1000":           "Places per 1,000 inhabitants by municipality",
+		"map_gap":                "Demand minus supply by municipality",
+		"map_credit":             "Map: Geodatastyrelsen and Danske Kommuner, FOT 2014, simplified.",
 		"site_nav":               "Pages",
 		"nav_findings":           "Findings",
 		"nav_offers":             "Offers",

@@ -20,8 +20,9 @@ import (
 // the latest on pages, every year in the API), the language and the view.
 type request struct {
 	analysis.Filter
-	Lang string
-	View queries.View
+	Lang    string
+	View    queries.View
+	Measure string // the overview map's measure: places (default), per_1000, gap
 }
 
 // parseRequest reads and validates the shared query parameters; draft=true needs an analyst or admin token.
@@ -45,6 +46,12 @@ func parseRequest(c *echo.Context) (request, error) {
 			return r, invalid(err)
 		}
 		r.Municipality = area
+	}
+	switch m := c.QueryParam("measure"); m {
+	case "", "places", "per_1000", "gap":
+		r.Measure = m
+	default:
+		return r, badRequest{fmt.Sprintf("Ukendt mål %q: places, per_1000 eller gap. (Unknown measure.)", m)}
 	}
 	switch d := c.QueryParam("draft"); d {
 	case "true", "1":
@@ -120,6 +127,8 @@ type overviewPage struct {
 	Incomplete         string // the year lacks supply or demand data: no gap findings
 	AsOf               string
 	Edition            string // the edition shown ("Udgave 3, offentliggjort 12.05.2024")
+	Per1000            string // places per 1.000 inhabitants in the region
+	Map                mapView
 	Empty              bool
 }
 
@@ -175,6 +184,9 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	s.fillPlaces(&p, places)
 	findings, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
 	if err != nil {
+		return p, err
+	}
+	if err := s.fillMap(ctx, rd, &p, r, findings); err != nil {
 		return p, err
 	}
 	for _, f := range findings {

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	e.POST("/api/v1/cli", s.apiCLI)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
+	e.GET("/static/map/nordjylland.json", s.regionMapJSON)
 	e.GET("/static/*", s.static)
 	e.GET("/favicon.ico", func(c *echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 }

@@ -49,3 +49,16 @@ func (s *Reader) OffersForGroup(ctx context.Context, v View, year int, group str
 	})
 	return out, err
 }
+
+// Population returns the inhabitants of each municipality of the region in year, as v sees them.
+func (s *Reader) Population(ctx context.Context, v View, year int) (map[int]int64, error) {
+	out := map[int]int64{}
+	err := s.rows(ctx, "population", []any{v.Draft, year, data.RegionCode}, func(r *sql.Rows) error {
+		var m int
+		var n int64
+		err := r.Scan(&m, &n)
+		out[m] = n
+		return err
+	})
+	return out, err
+}

@@ -23,9 +23,23 @@
     window.addEventListener('resize', function () { chart.resize(); });
   }
 
+  // a chart with data-map draws once its map (GeoJSON from this server) is registered
+  var maps = {};
+  function withMap(el) {
+    var url = el.getAttribute('data-map'), name = el.getAttribute('data-map-name');
+    if (!maps[url]) {
+      maps[url] = fetch(url).then(function (r) { return r.json(); }).then(function (geo) {
+        window.echarts.registerMap(name, geo);
+      });
+    }
+    maps[url].then(function () { draw(el); });
+  }
+
   function init() {
     var els = document.querySelectorAll('[data-chart]');
-    for (var i = 0; i < els.length; i++) { draw(els[i]); }
+    for (var i = 0; i < els.length; i++) {
+      if (els[i].hasAttribute('data-map')) { if (window.echarts) { withMap(els[i]); } } else { draw(els[i]); }
+    }
   }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);
