@@ -148,6 +148,7 @@ type pageHead struct {
 	Year                     int
 	Demo                     bool
 	DemoLabel, AsOf, Edition string
+	Draft                    bool // the page shows drafts: every chart says so
 }
 
 // frame is what every page says about its data: whether the demo data is among it (and the label saying so),

@@ -86,6 +86,7 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 		p.Items = append(p.Items, item)
 	}
 	p.Filter = gapsFilterOf(r, years)
+	p.Draft = r.View.Draft
 	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
 	return p, err
 }

@@ -171,6 +171,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		m, _ := data.MunicipalityByCode(o.Location)
 		p.Offers = append(p.Offers, offerRow{ID: o.ID, Name: o.Name, Location: m.Name, Places: analysis.FormatInt(o.Places, r.Lang)})
 	}
+	p.Draft = r.View.Draft
 	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
 	return p, err
 }

@@ -12,6 +12,7 @@ import (
 // texts are the words of the pages, Danish first; English via ?lang=en.
 var texts = map[string]map[string]string{
 	"da": {
+		"draft_mark":             "KLADDE – ikke offentliggjort",
 		"per_1000":               "Pladser pr. 1.000 indbyggere",
 		"measure":                "Mål",
 		"measure_places":         "Pladser",
@@ -136,6 +137,7 @@ var texts = map[string]map[string]string{
 		"summary":                "I %[2]d var der %[3]s pladser i %[1]s; %[4]s (%[5]s) var Socialaftale-pladser.",
 	},
 	"en": {
+		"draft_mark":             "DRAFT – not published",
 		"per_1000":               "Places per 1,000 inhabitants",
 		"measure":                "Measure",
 		"measure_places":         "Places",

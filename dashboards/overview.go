@@ -128,6 +128,7 @@ type overviewPage struct {
 	AsOf               string
 	Edition            string // the edition shown ("Udgave 3, offentliggjort 12.05.2024")
 	Per1000            string // places per 1.000 inhabitants in the region
+	Draft              bool   // the page shows drafts: every chart says so
 	Map                mapView
 	Empty              bool
 }
@@ -223,6 +224,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	if !asOf.IsZero() {
 		p.AsOf = asOf.Format("02-01-2006")
 	}
+	p.Draft = r.View.Draft
 	if r.View.Draft {
 		p.Edition = p.T["draft"]
 	} else if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
