@@ -138,9 +138,6 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 	}
 	var out []Finding
 	for k, c := range cells {
-		if viewer && k.PlaceType != data.PlaceTypeAll.Code {
-			continue
-		}
 		fl := Flows{Bought: places(c.bought), Home: places(c.home), Elsewhere: places(c.bought - c.home),
 			Sold: places(c.sold), From: flowList(c.from), To: flowList(c.to), bought: c.bought, home: c.home, sold: c.sold}
 		if c.bought > 0 {

@@ -92,9 +92,6 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 		}
 		p.Delivery = st.Summary
 	}
-	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
-		return p, err
-	}
-	p.DemoLabel = data.DemoLabel(r.Lang)
-	return p, nil
+	p.Demo, p.DemoLabel, _, err = frame(ctx, rd, r)
+	return p, err
 }

@@ -84,11 +84,7 @@ func deliveryLine(items []queries.Delivery, year int, lang string) DeliveryLine 
 		l.Counts = l.Sentence
 		return l
 	}
-	l.Sentence = municipalDelivery(l, year, lang)
-	l.Counts = l.Sentence
-	if i := strings.Index(l.Counts, "; "); i > 0 { // "...; mangler: ..."
-		l.Counts = l.Counts[:i] + "."
-	}
+	l.Sentence, l.Counts = municipalDelivery(l, year, lang, true), municipalDelivery(l, year, lang, false)
 	return l
 }
 
@@ -108,10 +104,10 @@ func regionDelivery(it queries.Delivery, year int, lang string) string {
 }
 
 // municipalDelivery is the sentence of a dataset delivered by each municipality: "8 af 11 kommuner har
-// indberettet efterspørgsel for 2024; mangler: ...".
-func municipalDelivery(l DeliveryLine, year int, lang string) string {
-	missing := strings.Join(l.Missing, ", ")
+// indberettet efterspørgsel for 2024; mangler: ..." (who is missing only with names).
+func municipalDelivery(l DeliveryLine, year int, lang string, names bool) string {
 	what := strings.ToLower(l.Name)
+	var s string
 	if lang == "en" {
 		switch {
 		case l.Delivered == l.Expected:
@@ -119,9 +115,14 @@ func municipalDelivery(l DeliveryLine, year int, lang string) string {
 		case l.Delivered == 0:
 			return fmt.Sprintf("None of the %d municipalities has delivered %s for %d.", l.Expected, what, year)
 		case l.Delivered == 1:
-			return fmt.Sprintf("1 of %d municipalities has delivered %s for %d; missing: %s.", l.Expected, what, year, missing)
+			s = fmt.Sprintf("1 of %d municipalities has delivered %s for %d", l.Expected, what, year)
+		default:
+			s = fmt.Sprintf("%d of %d municipalities have delivered %s for %d", l.Delivered, l.Expected, what, year)
 		}
-		return fmt.Sprintf("%d of %d municipalities have delivered %s for %d; missing: %s.", l.Delivered, l.Expected, what, year, missing)
+		if names {
+			s += "; missing: " + strings.Join(l.Missing, ", ")
+		}
+		return s + "."
 	}
 	switch {
 	case l.Delivered == l.Expected:
@@ -129,7 +130,11 @@ func municipalDelivery(l DeliveryLine, year int, lang string) string {
 	case l.Delivered == 0:
 		return fmt.Sprintf("Ingen af de %d kommuner har indberettet %s for %d.", l.Expected, what, year)
 	}
-	return fmt.Sprintf("%d af %d kommuner har indberettet %s for %d; mangler: %s.", l.Delivered, l.Expected, what, year, missing)
+	s = fmt.Sprintf("%d af %d kommuner har indberettet %s for %d", l.Delivered, l.Expected, what, year)
+	if names {
+		s += "; mangler: " + strings.Join(l.Missing, ", ")
+	}
+	return s + "."
 }
 
 // apiDelivery answers GET /api/v1/delivery?year=N (analysts and admins): {"items": [...], "summary": [...]},

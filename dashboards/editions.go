@@ -163,3 +163,12 @@ func frame(ctx context.Context, rd *queries.Reader, r *request) (demo bool, demo
 	edition, err = editionOf(ctx, rd, r.Year, r.Lang)
 	return demo, data.DemoLabel(r.Lang), edition, err
 }
+
+// frame fills what a page's head says about its data (frame): demo, the edition shown, and whether it is a
+// draft.
+func (h *pageHead) frame(ctx context.Context, rd *queries.Reader, r *request) error {
+	var err error
+	h.Draft = r.View.Draft
+	h.Demo, h.DemoLabel, h.Edition, err = frame(ctx, rd, r)
+	return err
+}

@@ -86,9 +86,7 @@ func (s *Server) gapsPage(ctx context.Context, rd *queries.Reader, r *request) (
 		p.Items = append(p.Items, item)
 	}
 	p.Filter = gapsFilterOf(r, years)
-	p.Draft = r.View.Draft
-	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }
 
 // seriesKey names a series of gap findings over the years.
@@ -190,10 +188,7 @@ func gapsFilterOf(r *request, years []queries.YearData) gapsFilter {
 		add(&f.Areas, strconv.Itoa(m.Code), m.Name, area)
 	}
 	add(&f.PlaceTypes, "", t["all"], r.PlaceType)
-	for _, pt := range []string{"dag", "doegn", data.PlaceTypeAll.Code} {
-		c, _ := data.PlaceTypeByCode(pt)
-		add(&f.PlaceTypes, pt, c.Name(r.Lang), r.PlaceType)
-	}
+	f.PlaceTypes = append(f.PlaceTypes, placeTypeOptions(r.PlaceType, r.Lang)...)
 	add(&f.Severities, "", t["all"], r.Severity)
 	for _, sv := range []string{analysis.CriticalShortage, analysis.Shortage, analysis.Balance, analysis.Surplus, analysis.Critical, analysis.Warning, analysis.Info} {
 		add(&f.Severities, sv, t["sev_"+sv], r.Severity)
@@ -203,4 +198,14 @@ func gapsFilterOf(r *request, years []queries.YearData) gapsFilter {
 		add(&f.Kinds, k, k, r.Kind)
 	}
 	return f
+}
+
+// placeTypeOptions are the place types dag, doegn and alle as a form's choices, chosen marked.
+func placeTypeOptions(chosen, lang string) []option {
+	var out []option
+	for _, code := range []string{"dag", "doegn", data.PlaceTypeAll.Code} {
+		c, _ := data.PlaceTypeByCode(code)
+		out = append(out, option{Value: code, Label: c.Name(lang), Selected: code == chosen})
+	}
+	return out
 }

@@ -76,10 +76,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 	for _, y := range years {
 		p.Years = append(p.Years, y.Year)
 	}
-	for _, code := range []string{"dag", "doegn", data.PlaceTypeAll.Code} {
-		c, _ := data.PlaceTypeByCode(code)
-		p.PlaceTypes = append(p.PlaceTypes, option{Value: code, Label: c.Name(r.Lang), Selected: code == pt})
-	}
+	p.PlaceTypes = placeTypeOptions(pt, r.Lang)
 	all, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
 	if err != nil {
 		return p, err
@@ -171,9 +168,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		m, _ := data.MunicipalityByCode(o.Location)
 		p.Offers = append(p.Offers, offerRow{ID: o.ID, Name: o.Name, Location: m.Name, Places: analysis.FormatInt(o.Places, r.Lang)})
 	}
-	p.Draft = r.View.Draft
-	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }
 
 // surveyCounts says how many of the municipalities that gave a score scored 1-2 ("7 af 11 kommuner ...").

@@ -150,9 +150,7 @@ func (s *Server) municipalityPage(ctx context.Context, rd *queries.Reader, r *re
 			return p, err
 		}
 	}
-	p.Draft = r.View.Draft
-	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }
 
 // flowSankey draws the places the municipality bought in others' offers (left, into it) and in its own, and

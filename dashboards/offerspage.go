@@ -105,7 +105,5 @@ func (s *Server) offersPage(ctx context.Context, rd *queries.Reader, r *request)
 			return p, err
 		}
 	}
-	p.Draft = r.View.Draft
-	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }

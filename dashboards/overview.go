@@ -174,10 +174,6 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		p.Empty = true
 		return p, nil
 	}
-	if p.Demo, err = rd.ShowsDemo(ctx, r.View); err != nil {
-		return p, err
-	}
-	p.DemoLabel = data.DemoLabel(r.Lang)
 	places, err := rd.PlacesByLocation(ctx, r.View, r.Year)
 	if err != nil {
 		return p, err
@@ -225,12 +221,8 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		p.AsOf = asOf.Format("02-01-2006")
 	}
 	p.Draft = r.View.Draft
-	if r.View.Draft {
-		p.Edition = p.T["draft"]
-	} else if p.Edition, err = editionOf(ctx, rd, r.Year, r.Lang); err != nil {
-		return p, err
-	}
-	return p, nil
+	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
+	return p, err
 }
 
 // fillPlaces builds the table, the totals, the sentence and the chart of places by location municipality.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 // Problem is one reason a file cannot be loaded: where (line as the user sees it in the file, column as
@@ -77,17 +79,47 @@ func (e *InvalidError) Error() string {
 	return b.String()
 }
 
-// ReportJSON is what an ingest did, or why it refused (err), as `ingest --format json` and the API give it.
-func ReportJSON(res Result, err error) map[string]any {
-	out := map[string]any{"file": res.File, "dataset": res.Dataset, "sha256": res.SHA256, "rows": res.Rows,
-		"dry_run": res.DryRun, "batch": res.Batch.ID, "duplicate": res.Batch.Duplicate, "replaced": res.Batch.Replaced,
-		"ignored_columns": res.Ignored, "summary": res.Batch.Summary}
-	if res.DryRun {
-		delete(out, "batch")
+// Report is what an ingest did, or why it refused, as `ingest --format json` and the API give it (and
+// `ingest --server` reads it back). The fields are in alphabetical order, as the JSON always had them.
+type Report struct {
+	Batch     *int64                `json:"batch,omitempty"` // nil for a dry run
+	Dataset   string                `json:"dataset"`
+	DryRun    bool                  `json:"dry_run"`
+	Duplicate bool                  `json:"duplicate"`
+	File      string                `json:"file"`
+	Ignored   []string              `json:"ignored_columns"`
+	Problems  []Problem             `json:"problems,omitempty"`
+	Replaced  int                   `json:"replaced"`
+	Rows      int                   `json:"rows"`
+	SHA256    string                `json:"sha256"`
+	Summary   []queries.SummaryLine `json:"summary"`
+}
+
+// ReportJSON is the report of an ingest that gave res, or refused with err.
+func ReportJSON(res Result, err error) Report {
+	out := Report{File: res.File, Dataset: res.Dataset, SHA256: res.SHA256, Rows: res.Rows, DryRun: res.DryRun,
+		Duplicate: res.Batch.Duplicate, Replaced: res.Batch.Replaced, Ignored: res.Ignored, Summary: res.Batch.Summary}
+	if !res.DryRun {
+		id := res.Batch.ID
+		out.Batch = &id
 	}
 	var ie *InvalidError
 	if errors.As(err, &ie) {
-		out["problems"] = ie.Problems
+		out.Problems = ie.Problems
 	}
 	return out
+}
+
+// Result is the report read back as what ingest.File returns: the result, and an *InvalidError when it lists
+// problems.
+func (r Report) Result() (Result, error) {
+	res := Result{Dataset: r.Dataset, File: r.File, SHA256: r.SHA256, Rows: r.Rows, Ignored: r.Ignored, DryRun: r.DryRun,
+		Batch: queries.BatchResult{Duplicate: r.Duplicate, Replaced: r.Replaced, DryRun: r.DryRun, Summary: r.Summary}}
+	if r.Batch != nil {
+		res.Batch.ID = *r.Batch
+	}
+	if len(r.Problems) > 0 {
+		return res, &InvalidError{File: r.File, Problems: r.Problems}
+	}
+	return res, nil
 }

@@ -42,25 +42,12 @@ func socketPath(db string) string {
 // dbOf is the database a command line names: --db (or -db, with = or as the next argument), else
 // KAPACITET_DB, else the default.
 func dbOf(args []string, getenv func(string) string) string {
-	db := getenv("KAPACITET_DB")
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "db" {
-			continue
-		}
-		if hasValue {
-			db = value
-		} else if i+1 < len(args) {
-			db = args[i+1]
+	for _, db := range []string{flagValue(args, "db"), getenv("KAPACITET_DB")} {
+		if db != "" {
+			return db
 		}
 	}
-	if db == "" {
-		db = "kapacitet.duckdb"
-	}
-	return db
+	return "kapacitet.duckdb"
 }
 
 // cliRequest is a command line sent to the server: the arguments after the command's name, the caller's

@@ -247,19 +247,7 @@ func (t *remoteTarget) ingest(e *env, d *data.Dataset, file string, content []by
 	if err != nil {
 		return ingest.Result{}, err
 	}
-	var report struct {
-		File      string                `json:"file"`
-		Dataset   string                `json:"dataset"`
-		SHA256    string                `json:"sha256"`
-		Rows      int                   `json:"rows"`
-		DryRun    bool                  `json:"dry_run"`
-		Batch     int64                 `json:"batch"`
-		Duplicate bool                  `json:"duplicate"`
-		Replaced  int                   `json:"replaced"`
-		Ignored   []string              `json:"ignored_columns"`
-		Summary   []queries.SummaryLine `json:"summary"`
-		Problems  []ingest.Problem      `json:"problems"`
-	}
+	var report ingest.Report
 	var refusal struct {
 		Error struct {
 			Code, Message string
@@ -283,10 +271,6 @@ func (t *remoteTarget) ingest(e *env, d *data.Dataset, file string, content []by
 	if err != nil {
 		return ingest.Result{}, fmt.Errorf("the server %s answered: %w", t.url, err)
 	}
-	out := ingest.Result{Dataset: report.Dataset, File: file, SHA256: report.SHA256, Rows: report.Rows, Ignored: report.Ignored, DryRun: report.DryRun,
-		Batch: queries.BatchResult{ID: report.Batch, Duplicate: report.Duplicate, Replaced: report.Replaced, DryRun: report.DryRun, Summary: report.Summary}}
-	if res.StatusCode == http.StatusUnprocessableEntity {
-		return out, &ingest.InvalidError{File: file, Problems: report.Problems}
-	}
-	return out, nil
+	report.File = file // as the caller named it (the server keeps the base name)
+	return report.Result()
 }
