@@ -94,7 +94,7 @@ func TestAutismSentence(t *testing.T) {
 	if f.Severity != Shortage || f.Gap != 41 || f.GapShare == nil || math.Abs(*f.GapShare-41.0/412) > 1e-12 {
 		t.Errorf("finding: %+v", f)
 	}
-	if f.URL != "/?place_type=doegn&target_group=autisme-boern&year=2023" {
+	if f.URL != "/gaps?place_type=doegn&target_group=autisme-boern&year=2023" {
 		t.Errorf("url: %s", f.URL)
 	}
 	en := find(Gaps(autismInput(), DefaultConfig(), "en"), "gap-2023-1081-autisme-boern-doegn")
@@ -445,6 +445,26 @@ func TestFilterURL(t *testing.T) {
 	for want, x := range cases {
 		if got := x.URL(); got != want {
 			t.Errorf("%+v: %s, want %s", x, got, want)
+		}
+	}
+}
+
+// A finding links to the page that shows its numbers: self-sufficiency on its municipality's page, an
+// offer's occupancy at its row of /offers, the rest on /gaps filtered to it (a gap without its kind, so that
+// the growing demand and changes of its series show beside it).
+func TestLink(t *testing.T) {
+	offer := &OfferRef{ID: "A&B 1"}
+	cases := map[string]Finding{
+		"/gaps?municipality=851&place_type=dag&target_group=autisme-boern&year=2023":                            {Kind: KindGap, Year: 2023, Area: 851, TargetGroup: "autisme-boern", PlaceType: "dag"},
+		"/gaps?kind=growing&place_type=alle&target_group=misbrug&year=2022":                                     {Kind: KindGrowing, Year: 2022, Area: 1081, TargetGroup: "misbrug", PlaceType: "alle"},
+		"/municipalities/825?target_group=socialpsykiatri&year=2023":                                            {Kind: KindSelfSufficiency, Year: 2023, Area: 825, TargetGroup: "socialpsykiatri", PlaceType: "alle"},
+		"/offers?year=2022#offer-A&B%201":                                                                       {Kind: KindAtRisk, Year: 2022, Area: 851, Offer: offer},
+		"/gaps?kind=tariff_rise&offer=A%26B+1&year=2021":                                                        {Kind: KindTariffRise, Year: 2021, Area: 851, TargetGroup: "autisme-boern", Offer: offer},
+		"/gaps?kind=capacity_change&municipality=773&place_type=alle&target_group=udviklingshaemning&year=2023": {Kind: KindCapacityChange, Year: 2023, Area: 773, TargetGroup: "udviklingshaemning", PlaceType: "alle"},
+	}
+	for want, f := range cases {
+		if got := Link(f); got != want {
+			t.Errorf("%+v: %s, want %s", f, got, want)
 		}
 	}
 }

@@ -59,8 +59,8 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 				ID:   fmt.Sprintf("%s-%d-%s", KindCentral, y, g),
 				Kind: KindCentral, Severity: sev, Year: y, TargetGroup: g, Area: data.RegionCode,
 				PlaceType: data.PlaceTypeAll.Code, Supply: s, Demand: d, Gap: d - s, BoughtOutside: &bought,
-				URL: Filter{Year: y, TargetGroup: g, Kind: KindCentral}.URL(),
 			}
+			f.URL = Link(f)
 			if d > 0 {
 				share := float64(d-s) / float64(d)
 				f.GapShare = &share

@@ -126,7 +126,7 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 		if change.Closed > change.Opened {
 			f.Severity = Warning
 		}
-		f.URL = Filter{Year: k.Year, TargetGroup: k.TargetGroup, Kind: KindCapacityChange, Municipality: k.Area}.URL()
+		f.URL = Link(f)
 		f.Sentence = changeSentence(f, lang)
 		out = append(out, f)
 	}

@@ -58,9 +58,34 @@ func (x Filter) Select(fs []Finding) []Finding {
 	return out
 }
 
-// URL is the overview page filtered as x: the view that shows a finding's numbers. The parameters come in
-// alphabetical order, as url.Values.Encode writes them (built directly: every finding has one).
-func (x Filter) URL() string {
+// Link is the page that shows a finding's numbers, filtered to it (links in sentences lead there): a
+// municipality's self-sufficiency on its page, with the Sankey of its flows; an offer's occupancy at its row
+// of /offers; every other finding on /gaps, a gap there with the chart and table of its supply against its
+// demand over the years (and the growing demand and capacity changes of the same target group and area
+// beside it).
+func Link(f Finding) string {
+	switch {
+	case f.Kind == KindSelfSufficiency && f.Area != data.RegionCode:
+		return fmt.Sprintf("/municipalities/%d?target_group=%s&year=%d", f.Area, url.QueryEscape(f.TargetGroup), f.Year)
+	case (f.Kind == KindOverOccupancy || f.Kind == KindAtRisk || f.Kind == KindEmergencyTrack) && f.Offer != nil:
+		return fmt.Sprintf("/offers?year=%d#offer-%s", f.Year, url.PathEscape(f.Offer.ID))
+	}
+	x := Filter{Year: f.Year, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType, Municipality: f.Area, Kind: f.Kind}
+	switch {
+	case f.Kind == KindGap:
+		x.Kind = ""
+	case f.Offer != nil:
+		x = Filter{Year: f.Year, Offer: f.Offer.ID, Kind: f.Kind}
+	}
+	return x.At("/gaps")
+}
+
+// URL is the overview page filtered as x.
+func (x Filter) URL() string { return x.At("/") }
+
+// At is the page at path filtered as x. The parameters come in alphabetical order, as url.Values.Encode
+// writes them (built directly: every finding has one).
+func (x Filter) At(path string) string {
 	area := ""
 	switch x.Municipality {
 	case 0, data.RegionCode:
@@ -74,13 +99,15 @@ func (x Filter) URL() string {
 		year = strconv.Itoa(x.Year)
 	}
 	b := make([]byte, 0, 96)
-	b = append(b, "/?"...)
+	b = append(b, path...)
+	b = append(b, '?')
+	start := len(b)
 	for _, p := range [...][2]string{{"kind", x.Kind}, {"municipality", area}, {"offer", x.Offer},
 		{"place_type", x.PlaceType}, {"severity", x.Severity}, {"target_group", x.TargetGroup}, {"year", year}} {
 		if p[1] == "" {
 			continue
 		}
-		if len(b) > 2 {
+		if len(b) > start {
 			b = append(b, '&')
 		}
 		b = append(b, p[0]...)

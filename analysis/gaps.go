@@ -188,7 +188,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		f := Finding{
 			ID: fmt.Sprintf("gap-%d-%d-%s-%s", k.Year, k.Area, k.TargetGroup, k.PlaceType), Kind: KindGap,
 			Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
-			Supply: s, Demand: d, Gap: d - s, URL: Filter{Year: k.Year, TargetGroup: k.TargetGroup, PlaceType: k.PlaceType, Municipality: k.Area}.URL(),
+			Supply: s, Demand: d, Gap: d - s,
 		}
 		if d > 0 {
 			share := float64(d-s) / float64(d)
@@ -201,7 +201,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		if hidden != nil {
 			hideDemand(&f, hidden)
 		}
-		f.Sentence = gapSentence(f, cfg, lang)
+		f.Sentence, f.URL = gapSentence(f, cfg, lang), Link(f)
 		out = append(out, f)
 		if f.Trend != nil && f.Trend.Growing {
 			g := f
@@ -211,7 +211,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			if sev == Shortage || sev == CriticalShortage {
 				g.Severity = Critical
 			}
-			g.Sentence = growingSentence(g, lang)
+			g.Sentence, g.URL = growingSentence(g, lang), Link(g)
 			out = append(out, g)
 		}
 	}

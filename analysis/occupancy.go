@@ -55,7 +55,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			return percent(clear(pctOf(int64(y.Occupied), y.Places), func(v float64) bool { return v < limit }, lang), lang)
 		}
 		base := Finding{Year: o.Year, TargetGroup: o.TargetGroup, Area: o.Location, PlaceType: data.PlaceTypeAll.Code,
-			Supply: o.Places, URL: Filter{Year: o.Year, Offer: o.OfferID}.URL(),
+			Supply: o.Places,
 			Offer: &OfferRef{ID: o.OfferID, Name: o.Name, Occupancy: float64(occ) / 100 / float64(o.Places),
 				Budgeted: float64(o.Budgeted) / 10000}}
 		// occupancy > limit%  ⇔  occupied/places·100 > limit  ⇔  occ·100 > limit·places·100
@@ -74,6 +74,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			}
 			f.Sentence = fmt.Sprintf(p.overOccupancy, o.Name, shown, o.Year,
 				occText, FormatInt(o.Places, lang), p.count(o.Places))
+			f.URL = Link(f)
 			out = append(out, f)
 		}
 		// occupancy < budget − points  ⇔  occ·100 < (budget − points·100)·places   (budget in hundredths of %)
@@ -83,6 +84,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 			f.Kind, f.Severity = KindAtRisk, Warning
 			f.Sentence = fmt.Sprintf(p.atRisk, o.Name, below(o), o.Year, cfg.AtRiskPoints,
 				percentHundredths(int64(o.Budgeted), lang))
+			f.URL = Link(f)
 			out = append(out, f)
 			if atRisk[o.OfferID] == nil {
 				atRisk[o.OfferID] = map[int]OfferYear{}
@@ -97,6 +99,7 @@ func Occupancy(offers []OfferYear, cfg Config, lang string) []Finding {
 					years = append(years, fmt.Sprintf(p.emergencyYear, y.Year, below(y)))
 				}
 				e.Sentence = fmt.Sprintf(p.emergency, o.Name, cfg.AtRiskPoints, percentHundredths(int64(o.Budgeted), lang), strings.Join(years, "; "))
+				e.URL = Link(e)
 				out = append(out, e)
 			}
 		}

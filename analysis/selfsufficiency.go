@@ -149,7 +149,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 			Kind: KindSelfSufficiency, Severity: Info, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area,
 			PlaceType: k.PlaceType, Flows: &fl,
 		}
-		f.URL = Filter{Year: k.Year, TargetGroup: k.TargetGroup, PlaceType: k.PlaceType, Kind: KindSelfSufficiency, Municipality: k.Area}.URL()
+		f.URL = Link(f)
 		if viewer {
 			hideFlows(&f, hidden)
 		}

@@ -113,8 +113,8 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 			ID:   fmt.Sprintf("%s-%d-%d-%s-%s", KindTariff, k.Year, k.Area, k.TargetGroup, k.PlaceType),
 			Kind: KindTariff, Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
 			Tariff: &td,
-			URL:    Filter{Year: k.Year, TargetGroup: k.TargetGroup, PlaceType: k.PlaceType, Kind: KindTariff, Municipality: k.Area}.URL(),
 		}
+		fd.URL = Link(fd)
 		fd.Sentence = tariffSentence(fd, lang)
 		out = append(out, fd)
 	}
@@ -139,8 +139,8 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 				Offer: &OfferRef{ID: k.OfferID, Name: l.OfferName},
 				Tariff: &TariffDevelopment{TariffType: k.TariffType, Average: kroner(l.AmountH, 1), Offers: 1, Previous: &prev,
 					Rise: &rise, Frame: float64(frame) / 10000, sum: l.AmountH, count: 1, prevSum: p.AmountH, prevCount: 1},
-				URL: Filter{Year: y, Offer: k.OfferID}.URL(),
 			}
+			fd.URL = Link(fd)
 			fd.Sentence = tariffRiseSentence(fd, lang)
 			out = append(out, fd)
 		}

@@ -13,17 +13,13 @@ import (
 // dataPage is /data: what is loaded and published. A first cut for the yearly round (editions, rows per
 // dataset and year, who has delivered, templates); the dashboards issue adds the downloads.
 type dataPage struct {
-	Lang, Title, Path string
-	T                 map[string]string
-	Year              int // the year of the delivery round shown
-	Demo              bool
-	DemoLabel, AsOf   string
-	Editions          []EditionView
-	Years             []int // years with rows, the columns of Datasets
-	Datasets          []datasetRow
-	Delivery          []DeliveryLine
-	Templates         []templateLink
-	Draft             bool
+	pageHead  // its Year is the year of the delivery round shown
+	T         map[string]string
+	Editions  []EditionView
+	Years     []int // years with rows, the columns of Datasets
+	Datasets  []datasetRow
+	Delivery  []DeliveryLine
+	Templates []templateLink
 }
 
 type datasetRow struct {
@@ -37,7 +33,7 @@ type templateLink struct{ Name, URL string }
 func (s *Server) dataPage(c *echo.Context) error { return page(s, c, "data.html", s.buildDataPage) }
 
 func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *request) (dataPage, error) {
-	p := dataPage{Lang: r.Lang, T: texts[r.Lang], Path: "/data", Draft: r.View.Draft}
+	p := dataPage{pageHead: pageHead{Lang: r.Lang, Path: "/data"}, T: texts[r.Lang]}
 	p.Title = text(r.Lang, "data_title")
 	var err error
 	if p.Editions, err = Editions(ctx, rd, r.Lang); err != nil {
@@ -92,6 +88,5 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 		}
 		p.Delivery = st.Summary
 	}
-	p.Demo, p.DemoLabel, _, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }

@@ -28,11 +28,10 @@ var copenhagen = func() *time.Location {
 
 // EditionLabel names an edition as pages and extracts show it: "Udgave 3, offentliggjort 12.05.2024".
 func EditionLabel(ed queries.Edition, lang string) string {
-	at := ed.PublishedAt.In(copenhagen)
 	if lang == "en" {
-		return fmt.Sprintf("Edition %d, published %s", ed.Number, at.Format("2 January 2006"))
+		return fmt.Sprintf("Edition %d, published %s", ed.Number, dateIn(ed.PublishedAt, lang))
 	}
-	return fmt.Sprintf("Udgave %d, offentliggjort %s", ed.Number, at.Format("02.01.2006"))
+	return fmt.Sprintf("Udgave %d, offentliggjort %s", ed.Number, dateIn(ed.PublishedAt, lang))
 }
 
 // EditionView is an edition as `/api/v1/editions` lists it: with its label and its correction log in the
@@ -169,6 +168,37 @@ func frame(ctx context.Context, rd *queries.Reader, r *request) (demo bool, demo
 func (h *pageHead) frame(ctx context.Context, rd *queries.Reader, r *request) error {
 	var err error
 	h.Draft = r.View.Draft
-	h.Demo, h.DemoLabel, h.Edition, err = frame(ctx, rd, r)
+	if h.Demo, h.DemoLabel, h.Edition, err = frame(ctx, rd, r); err != nil {
+		return err
+	}
+	h.AsOf, err = asOf(ctx, rd, r)
 	return err
+}
+
+// asOf is the "opgjort pr." date every chart gives with its source: the day the newest batch the page may
+// show was loaded (a published one for the public, any for drafts), as Copenhagen's date in lang's format;
+// "" when nothing is loaded.
+func asOf(ctx context.Context, rd *queries.Reader, r *request) (string, error) {
+	batches, err := rd.Batches(ctx)
+	if err != nil {
+		return "", err
+	}
+	var at time.Time
+	for _, b := range batches {
+		if (b.Published || r.View.Draft) && b.LoadedAt.After(at) {
+			at = b.LoadedAt
+		}
+	}
+	return dateIn(at, r.Lang), nil
+}
+
+// dateIn writes a day as a page of lang does: "12.05.2024", "12 May 2024"; "" for the zero time.
+func dateIn(t time.Time, lang string) string {
+	switch {
+	case t.IsZero():
+		return ""
+	case lang == "en":
+		return t.In(copenhagen).Format("2 January 2006")
+	}
+	return t.In(copenhagen).Format("02.01.2006")
 }

@@ -29,6 +29,7 @@ type groupPage struct {
 	SeriesRows     []forecastRow
 	Munis          template.JS
 	MuniRows       []muniRow
+	MuniSentence   string
 	Survey         []surveyRow
 	SurveySentence string
 	Comments       bool // the caller may read the comments
@@ -137,6 +138,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		p.MuniRows = append(p.MuniRows, row)
 	}
 	if len(names) > 0 {
+		p.MuniSentence = severityCounts(p.MuniRows, r.Year, r.Lang)
 		if p.Munis, err = barChart(names, []lineSeries{{Name: t["supply"], Values: ms}, {Name: t["demand"], Values: md}}, supplyDemandColors); err != nil {
 			return p, err
 		}

@@ -134,6 +134,23 @@ var texts = map[string]map[string]string{
 		"short_kommunal":         "Kommunale",
 		"short_privat":           "Private",
 		"short_socialaftale":     "Socialaftale",
+		"map_sentence_places":    "Flest pladser ligger i %[1]s (%[2]s), færrest i %[3]s (%[4]s).",
+		"map_sentence_per_1000":  "Flest pladser pr. 1.000 indbyggere har %[1]s (%[2]s), færrest %[3]s (%[4]s).",
+		"map_sentence_gap":       "Efterspørgsel minus udbud er størst i %[1]s (%[2]s) og mindst i %[3]s (%[4]s).",
+		"severity_counts":        "I %[1]d: kritisk mangel i %[2]s, mangel i %[3]s, balance i %[4]s og overskud i %[5]s af %[6]s kommuner.",
+		"places_in":              "I %[2]d lå der %[3]s i %[1]s (kommunale: %[4]s, private: %[5]s, Socialaftale: %[6]s).",
+		"offer_marks":            "I %[1]d var %[2]s overbelagt, %[3]s i risiko og %[4]s kandidat til nødspor.",
+		"error_400":              "Ugyldig forespørgsel",
+		"error_401":              "Adgang kræver et token",
+		"error_403":              "Ingen adgang",
+		"error_404":              "Siden findes ikke",
+		"error_413":              "For stor forespørgsel",
+		"error_other":            "Der opstod en fejl",
+		"to_front":               "Til forsiden",
+		"noun_place":             "plads",
+		"noun_places":            "pladser",
+		"noun_offer":             "tilbud",
+		"noun_offers":            "tilbud",
 		"summary":                "I %[2]d var der %[3]s pladser i %[1]s; %[4]s (%[5]s) var Socialaftale-pladser.",
 	},
 	"en": {
@@ -259,6 +276,23 @@ var texts = map[string]map[string]string{
 		"short_kommunal":         "Municipal",
 		"short_privat":           "Private",
 		"short_socialaftale":     "Agreement",
+		"map_sentence_places":    "Most places are located in %[1]s (%[2]s), fewest in %[3]s (%[4]s).",
+		"map_sentence_per_1000":  "%[1]s has the most places per 1,000 inhabitants (%[2]s), %[3]s the fewest (%[4]s).",
+		"map_sentence_gap":       "Demand minus supply is largest in %[1]s (%[2]s) and smallest in %[3]s (%[4]s).",
+		"severity_counts":        "In %[1]d: critical shortage in %[2]s, shortage in %[3]s, balance in %[4]s and surplus in %[5]s of %[6]s municipalities.",
+		"places_in":              "In %[2]d there were %[3]s in %[1]s (municipal: %[4]s, private: %[5]s, agreement: %[6]s).",
+		"offer_marks":            "In %[1]d, over-occupied: %[2]s; at risk: %[3]s; emergency-track candidates: %[4]s.",
+		"error_400":              "Bad request",
+		"error_401":              "A token is needed",
+		"error_403":              "No access",
+		"error_404":              "Page not found",
+		"error_413":              "Request too large",
+		"error_other":            "An error occurred",
+		"to_front":               "To the front page",
+		"noun_place":             "place",
+		"noun_places":            "places",
+		"noun_offer":             "offer",
+		"noun_offers":            "offers",
 		"summary":                "In %[2]d there were %[3]s places in %[1]s; %[4]s (%[5]s) were agreement places.",
 	},
 }
@@ -290,4 +324,16 @@ func text(lang, key string) string {
 var templateFuncs = template.FuncMap{
 	"num": func(n int64, lang string) string { return analysis.FormatInt(n, lang) },
 	"t":   text,
+	// link is a page's URL in lang: the lang parameter added before its fragment
+	"link": func(u, lang string) string {
+		u, frag, _ := strings.Cut(u, "#")
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		if frag != "" {
+			frag = "#" + frag
+		}
+		return u + sep + "lang=" + lang + frag
+	},
 }

@@ -28,6 +28,7 @@ type municipalityPage struct {
 	Categories []string
 	Places     template.JS
 	PlaceRows  []placeRow
+	PlacesText string // the places in total and by category
 	Demand     []muniRow
 	Groups     []option
 	Group      string
@@ -82,6 +83,7 @@ func (s *Server) municipalityPage(ctx context.Context, rd *queries.Reader, r *re
 		}
 	}
 	var names []string
+	byCategory := make([]int64, len(data.Categories))
 	series := make([]chartSeries, len(data.Categories))
 	for i, c := range data.Categories {
 		series[i].Name = c.Name(r.Lang)
@@ -98,12 +100,14 @@ func (s *Server) municipalityPage(ctx context.Context, rd *queries.Reader, r *re
 			series[i].Values = append(series[i].Values, by[c.Code])
 			row.Values = append(row.Values, analysis.FormatInt(by[c.Code], r.Lang))
 			total += by[c.Code]
+			byCategory[i] += by[c.Code]
 		}
 		row.Values = append(row.Values, analysis.FormatInt(total, r.Lang))
 		p.PlaceRows = append(p.PlaceRows, row)
 		names = append(names, g.Name(r.Lang))
 	}
 	if len(names) > 0 {
+		p.PlacesText = placesIn(m.Name, r.Year, byCategory, r.Lang)
 		if p.Places, err = stackedBar(names, series, []string{"#1f5f8b", "#8fb8d8", "#d9822b"}); err != nil {
 			return p, err
 		}

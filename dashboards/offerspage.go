@@ -20,6 +20,7 @@ type offersPage struct {
 	pageHead
 	Years           []int
 	Chart           template.JS
+	Sentence        string // how many offers are marked, by mark
 	Watched, Others []offerOccupancyRow
 }
 
@@ -55,7 +56,8 @@ func (s *Server) offersPage(ctx context.Context, rd *queries.Reader, r *request)
 	marks := map[string][]offerMark{}
 	for _, f := range all {
 		if f.Year == r.Year && f.Offer != nil && (f.Kind == analysis.KindAtRisk || f.Kind == analysis.KindEmergencyTrack || f.Kind == analysis.KindOverOccupancy) {
-			marks[f.Offer.ID] = append(marks[f.Offer.ID], offerMark{Kind: f.Kind, Label: t["mark_"+f.Kind], Sentence: f.Sentence, URL: f.URL})
+			marks[f.Offer.ID] = append(marks[f.Offer.ID], offerMark{Kind: f.Kind, Label: t["mark_"+f.Kind], Sentence: f.Sentence,
+				URL: analysis.Filter{Year: f.Year, Offer: f.Offer.ID, Kind: f.Kind}.At("/gaps") + "&lang=" + r.Lang})
 		}
 	}
 	var names []string
@@ -96,6 +98,7 @@ func (s *Server) offersPage(ctx context.Context, rd *queries.Reader, r *request)
 			p.Others = append(p.Others, row)
 		}
 	}
+	p.Sentence = offerMarks(r.Year, marks, r.Lang)
 	byName := func(a, b offerOccupancyRow) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortStableFunc(p.Others, byName)
 	if len(names) > 0 {

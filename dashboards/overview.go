@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v5"
 
@@ -105,12 +104,9 @@ type findingView struct {
 }
 
 type overviewPage struct {
-	Lang, Title, Path  string
+	pageHead
 	T                  map[string]string
-	Year               int
 	Years              []int
-	Demo               bool
-	DemoLabel          string
 	Rows               []locationRow
 	Totals             locationRow
 	AgreementMunicipal int64
@@ -125,10 +121,7 @@ type overviewPage struct {
 	Balance            []findingView
 	Filtered           bool
 	Incomplete         string // the year lacks supply or demand data: no gap findings
-	AsOf               string
-	Edition            string // the edition shown ("Udgave 3, offentliggjort 12.05.2024")
 	Per1000            string // places per 1.000 inhabitants in the region
-	Draft              bool   // the page shows drafts: every chart says so
 	Map                mapView
 	Empty              bool
 }
@@ -162,7 +155,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 	if err != nil {
 		return overviewPage{}, err
 	}
-	p := overviewPage{Lang: r.Lang, T: texts[r.Lang], Year: r.Year, Path: "/"}
+	p := overviewPage{pageHead: pageHead{Lang: r.Lang, Year: r.Year, Path: "/"}, T: texts[r.Lang]}
 	for _, y := range years {
 		p.Years = append(p.Years, y.Year)
 		if y.Year == r.Year && !(y.Supply && y.Demand) {
@@ -207,22 +200,7 @@ func (s *Server) overviewPage(ctx context.Context, rd *queries.Reader, r *reques
 		}
 	}
 	p.Filtered = r.Filter != analysis.Filter{Year: r.Year}
-	batches, err := rd.Batches(ctx)
-	if err != nil {
-		return p, err
-	}
-	var asOf time.Time
-	for _, b := range batches {
-		if (b.Published || r.View.Draft) && b.LoadedAt.After(asOf) {
-			asOf = b.LoadedAt
-		}
-	}
-	if !asOf.IsZero() {
-		p.AsOf = asOf.Format("02-01-2006")
-	}
-	p.Draft = r.View.Draft
-	p.Demo, p.DemoLabel, p.Edition, err = frame(ctx, rd, r)
-	return p, err
+	return p, p.pageHead.frame(ctx, rd, r)
 }
 
 // fillPlaces builds the table, the totals, the sentence and the chart of places by location municipality.

@@ -23,6 +23,7 @@ type mapView struct {
 	Groups                   []option
 	Chart                    template.JS
 	Rows                     []mapRow
+	Sentence                 string // where the measure is highest and lowest
 }
 
 type mapRow struct{ Code, Name, Value string }
@@ -70,6 +71,10 @@ func (s *Server) fillMap(ctx context.Context, rd *queries.Reader, p *overviewPag
 		m.Caption += ": " + g.Name(r.Lang)
 	}
 	series := lineSeries{Name: m.Column, Tenths: m.Measure == "per_1000"}
+	format := func(v int64) string { return analysis.FormatInt(v, r.Lang) }
+	if series.Tenths {
+		format = func(v int64) string { return analysis.FormatHundredths(v*10, r.Lang) }
+	}
 	var names []string
 	for _, row := range p.Rows {
 		mr := mapRow{Code: strconv.Itoa(row.Code), Name: row.Name, Value: "–"}
@@ -94,19 +99,15 @@ func (s *Server) fillMap(ctx context.Context, rd *queries.Reader, p *overviewPag
 			}
 		}
 		if v != nil {
-			mr.Value = analysis.FormatInt(*v, r.Lang)
-			if series.Tenths {
-				mr.Value = analysis.FormatHundredths(*v*10, r.Lang)
-			}
+			mr.Value = format(*v)
 		}
 		series.Values = append(series.Values, v)
 		names = append(names, row.Name)
 		m.Rows = append(m.Rows, mr)
 	}
-	if m.Chart, err = mapChart(names, series); err != nil {
-		return err
-	}
-	return nil
+	m.Sentence = extremes(m.Measure, names, series.Values, format, r.Lang)
+	m.Chart, err = mapChart(names, series)
+	return err
 }
 
 // regionMap is the region's GeoJSON as charts.js registers it: each municipality's feature named as the

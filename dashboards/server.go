@@ -3,8 +3,10 @@
 package dashboards
 
 import (
+	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -141,7 +143,7 @@ func (s *Server) handleError(c *echo.Context, err error) {
 		case errors.As(err, &he) && he.Message != "" && code < 500:
 			msg = he.Message // our handlers' messages are written for users
 		case code == http.StatusNotFound:
-			msg = "Siden findes ikke. (Not found.)"
+			msg = "Der er ingen side på denne adresse. (There is no page at this address.)"
 		}
 	}
 	if code >= 500 {
@@ -157,6 +159,37 @@ func (s *Server) handleError(c *echo.Context, err error) {
 		_ = c.JSON(code, body)
 		return
 	}
-	_ = c.HTML(code, "<!doctype html><html lang=\"da\"><meta charset=\"utf-8\"><title>Kapacitet</title><link rel=\"stylesheet\" href=\"/static/style.css\"><main><h1>"+
-		template.HTMLEscapeString(http.StatusText(code))+"</h1><p>"+template.HTMLEscapeString(msg)+"</p><p><a href=\"/\">Til forsiden</a></p></main></html>")
+	l := lang(c.QueryParam("lang"))
+	heading := texts[l][fmt.Sprintf("error_%d", code)]
+	if heading == "" {
+		heading = texts[l]["error_other"]
+	}
+	p := errorPage{pageHead: pageHead{Lang: l, Title: "Kapacitet – " + heading, Path: c.Request().URL.Path}, Heading: heading, Message: inLang(msg, l)}
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, "error.html", p); err != nil {
+		s.Logger.Error("error page", "error", err)
+		_ = c.String(code, inLang(msg, l))
+		return
+	}
+	_ = c.HTMLBlob(code, buf.Bytes())
+}
+
+// errorPage is the page of a failed request: the site's layout, a heading for its status and the message,
+// in the request's language.
+type errorPage struct {
+	pageHead
+	Heading, Message string
+}
+
+// inLang is the part of lang in a message written as "Dansk tekst. (English text.)", the form of every
+// message a handler writes for users; a message without an English part is returned whole.
+func inLang(msg, lang string) string {
+	i := strings.LastIndex(msg, " (")
+	if i < 0 || !strings.HasSuffix(msg, ")") {
+		return msg
+	}
+	if lang == "en" {
+		return msg[i+2 : len(msg)-1]
+	}
+	return msg[:i]
 }
