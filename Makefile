@@ -7,7 +7,7 @@ BIN     := bin/kapacitet
 DB      ?= kapacitet.duckdb
 ECHARTS := dashboards/static/vendor/echarts.min.js
 
-.PHONY: all assets build run demo test vet chromium fuzz bench bench-small demo-data clean
+.PHONY: all assets build run demo test vet chromium fuzz bench bench-small demo-data clean screenshots
 
 all: build
 
@@ -52,6 +52,10 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzReadCSV FuzzReadXLSX FuzzReadJSON FuzzMapper
 fuzz:
 	@for f in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./ingest || exit 1; done
+
+# the README's pictures of the dashboards (the demo data, Debian's headless chromium)
+screenshots: assets chromium
+	go run ./cmd/screenshots -o docs/screenshots
 
 # figures and ratios against a baseline run in the same process
 bench:

@@ -3,6 +3,8 @@ package dashboards
 import (
 	"encoding/json"
 	"html/template"
+	"slices"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -71,11 +73,20 @@ func barChart(categories []string, series []lineSeries, colors []string) (templa
 	return bars(categories, series, colors, "")
 }
 
-// bars is a bar chart, stacked when stack names the stack.
+// bars is a bar chart, stacked when stack names the stack. Bars of long names (target groups) lie down, the
+// names to their left, the first on top as in the table; short names (municipalities) stand on the axis.
 func bars(categories []string, series []lineSeries, colors []string, stack string) (template.JS, error) {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}))...)
+	long := slices.ContainsFunc(categories, func(c string) bool { return utf8.RuneCountInString(c) > 16 })
+	if long {
+		bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "2%", Right: "4%", Top: "3%", Bottom: "12%", ContainLabel: opts.Bool(true)}),
+			charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}))...)
+		bar.XYReversal()
+	} else {
+		bar.SetGlobalOptions(append(common(colors, opts.Grid{Left: "3%", Right: "3%", Top: "8%", Bottom: "18%", ContainLabel: opts.Bool(true)}),
+			charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 35, Interval: "0"}}))...)
+	}
 	bar.SetXAxis(categories)
 	for _, s := range series {
 		items := make([]opts.BarData, len(s.Values))

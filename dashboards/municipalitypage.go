@@ -25,7 +25,7 @@ type municipalityPage struct {
 	Years      []int
 	Code       int
 	Name       string
-	Categories []string
+	Categories []option // by data.Categories: the short name (Value) the table's header shows and the name (Label)
 	Places     template.JS
 	PlaceRows  []placeRow
 	PlacesText string // the places in total and by category
@@ -87,7 +87,7 @@ func (s *Server) municipalityPage(ctx context.Context, rd *queries.Reader, r *re
 	series := make([]chartSeries, len(data.Categories))
 	for i, c := range data.Categories {
 		series[i].Name = c.Name(r.Lang)
-		p.Categories = append(p.Categories, c.Name(r.Lang))
+		p.Categories = append(p.Categories, option{Value: t["short_"+c.Code], Label: c.Name(r.Lang)})
 	}
 	for _, g := range data.TargetGroups() {
 		by, ok := byGroup[g.Code]

@@ -14,8 +14,20 @@
     try { option = JSON.parse(src.textContent); } catch (e) { return; }
     option.aria = Object.assign({ enabled: true }, option.aria || {});
     option.tooltip = Object.assign({}, option.tooltip || {}, { valueFormatter: format, renderMode: 'richText' });
+    // numbers on value axes in the page's format; names on a lying bar chart's axis wrap within 40 % of
+    // the chart's width (a phone's too)
+    [].concat(option.xAxis || [], option.yAxis || []).forEach(function (ax, i) {
+      var isY = i >= [].concat(option.xAxis || []).length;
+      if (ax.type === 'value' || (isY && !ax.type)) {
+        ax.axisLabel = Object.assign({}, ax.axisLabel || {}, { formatter: format });
+      } else if (isY && ax.type === 'category') {
+        ax.axisLabel = Object.assign({}, ax.axisLabel || {}, { width: Math.max(90, Math.min(180, el.clientWidth * 0.4)), overflow: 'break', lineHeight: 14 });
+      }
+    });
+    [].concat(option.visualMap || []).forEach(function (vm) { vm.formatter = function (v) { return format(v); }; });
+    // a lying bar chart gets the height its names need
     [].concat(option.yAxis || []).forEach(function (ax) {
-      ax.axisLabel = Object.assign({}, ax.axisLabel || {}, { formatter: format });
+      if (ax.type === 'category' && ax.data) { el.style.height = Math.max(320, ax.data.length * 40 + 90) + 'px'; }
     });
     el.innerHTML = '';
     var chart = window.echarts.init(el, null, { renderer: 'canvas' });
