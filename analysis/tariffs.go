@@ -177,7 +177,7 @@ var tariffPhrases = map[string]tariffWords{
 	"en": {average: "%s: the average %s was %s in %d (%d %s)", offer: "offer", offers: "offers",
 		up: "%s more than", down: "%s less than", same: "the same as", since: ", %s in %d", first: " and %s in %d",
 		above: ". The rise since %d is above the agreed frame of %s a year",
-		rise:  "%s: the tariff (%s) rose %s from %d to %d (from %s to %s), more than the agreed frame of %s a year"},
+		rise:  "%s: the %s rose %s from %d to %d (from %s to %s), more than the agreed frame of %s a year"},
 }
 
 func tariffWordsFor(lang string) tariffWords {
@@ -254,6 +254,14 @@ func tariffRiseSentence(f Finding, lang string) string {
 	// the rise, shown so that it reads as above the frame
 	exact := float64(RoundDiv((t.sum-t.prevSum)*10000, t.prevSum)) / 100
 	rise := percent(clear(exact, func(s float64) bool { return s > 100*t.Frame }, lang), lang)
-	return capitalized(fmt.Sprintf(w.rise, name, t.TariffType, rise, f.Year-1, f.Year,
+	// Danish: "taksten (døgntakst)"; English: "the residential tariff", another type (an hourly rate) as
+	// written: "the tariff (timetakst)"
+	kind := t.TariffType
+	if pt := data.TariffPlaceType(kind); pt != "" && lang == "en" {
+		kind = tariffTypeName(pt, lang)
+	} else if lang == "en" {
+		kind = "tariff (" + kind + ")"
+	}
+	return capitalized(fmt.Sprintf(w.rise, name, kind, rise, f.Year-1, f.Year,
 		formatKroner(t.prevSum, lang), formatKroner(t.sum, lang), frameText(t.Frame, lang))) + "."
 }

@@ -56,6 +56,8 @@ func TestTariffs(t *testing.T) {
 			"Borgere med misbrug i Rebild: den gennemsnitlige dagtakst var 500 kr. i 2023 (1 tilbud)."},
 		{"da tariff_rise-2023-A-døgntakst", Warning, 1050, 1,
 			"Alfa: taksten (døgntakst) steg 3 % fra 2022 til 2023 (fra 1.020 kr. til 1.050 kr.), mere end den aftalte ramme på 2,5 % om året."},
+		{"en tariff_rise-2023-A-døgntakst", Warning, 1050, 1,
+			"Alfa: the residential tariff rose 3% from 2022 to 2023 (from DKK 1,020 to DKK 1,050), more than the agreed frame of 2.5% a year."},
 		{"en tariff_rise-2023-C-timetakst", Warning, 400, 1,
 			"Gamma: the tariff (timetakst) rose 33% from 2022 to 2023 (from DKK 300 to DKK 400), more than the agreed frame of 2.5% a year."},
 	}

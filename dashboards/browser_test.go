@@ -371,9 +371,14 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		Series   map[string][]any
 		Head     []string
 		Table    [][]string
+		Formats  []string // 1234.5 as the chart's tooltip and value axes write it
 	}
 	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]chart](`Array.from(document.querySelectorAll('[data-chart]')).map(function(el){
-		var inst = echarts.getInstanceByDom(el), series = {};
+		var inst = echarts.getInstanceByDom(el), series = {}, formats = [];
+		if (inst) { var o = inst.getOption();
+			[].concat(o.tooltip || []).forEach(function(t){ formats.push(t.valueFormatter ? t.valueFormatter(1234.5) : 'no tooltip format'); });
+			[].concat(o.xAxis || [], o.yAxis || []).filter(function(a){ return a.type === 'value'; }).forEach(function(a){
+				formats.push(a.axisLabel && a.axisLabel.formatter ? a.axisLabel.formatter(1234.5) : 'no axis format'); }); }
 		if (inst) { inst.getOption().series.forEach(function(s){
 			series[s.name] = (s.type === 'sankey' ? s.links : s.data).map(function(d){ return d.value; }); }); }
 		// a header's full name is its abbreviation's title when it has one
@@ -381,14 +386,23 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		var table = document.getElementById(el.id + '-table') || el.closest('.chart-table').querySelector('table');
 		var head = Array.from(table.querySelectorAll('thead tr')).map(cells)[0] || [];
 		var rows = Array.from(table.querySelectorAll('tbody tr')).map(cells);
-		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows}; })`))
+		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows, Formats: formats}; })`))
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]string{"da": "1.234,5", "en": "1,234.5"}[lang]
 	for _, c := range found {
 		if !c.Instance {
 			t.Errorf("%s %s: no chart drawn", url, c.ID)
 			continue
+		}
+		for _, f := range c.Formats {
+			if f != want {
+				t.Errorf("%s %s: the chart writes 1234.5 as %q, want %q", url, c.ID, f, want)
+			}
+		}
+		if len(c.Formats) == 0 {
+			t.Errorf("%s %s: no number format in the chart's tooltip or axes", url, c.ID)
 		}
 		for name, values := range c.Series {
 			col := slices.Index(c.Head, name)
