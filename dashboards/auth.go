@@ -26,7 +26,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if h := c.Request().Header.Get("Authorization"); h != "" {
 			scheme, secret, ok := strings.Cut(h, " ")
 			ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
-			t, found, err := s.Store.TokenFor(c.Request().Context(), strings.TrimSpace(secret))
+			t, found, err := s.tokenFor(c, strings.TrimSpace(secret))
 			if err != nil {
 				return err
 			}

@@ -45,8 +45,10 @@ type Deps struct {
 // Server holds the handlers' dependencies.
 type Server struct {
 	Deps
-	pages *template.Template
-	echo  *echo.Echo
+	pages  *template.Template
+	echo   *echo.Echo
+	cache  pageCache
+	tokens tokenCache
 }
 
 // NewServer builds the HTTP handler with every route of routes.go.

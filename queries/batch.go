@@ -186,6 +186,7 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 		return BatchResult{}, fmt.Errorf("store: commit: %w", err)
 	}
 	committed = true
+	s.counts.data.Add(1)
 	return res, nil
 }
 

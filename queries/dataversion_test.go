@@ -24,6 +24,10 @@ func TestDataVersion(t *testing.T) {
 		if v, err := st.DataVersion(ctx); err != nil || v != want {
 			t.Errorf("after %s: data version %d, want %d (%v)", what, v, want, err)
 		}
+		// the copy in memory that caches compare without a query
+		if v, _ := st.Versions(); v != want {
+			t.Errorf("after %s: data version in memory %d, want %d", what, v, want)
+		}
 	}
 	check("opening")
 	d, _ := data.DatasetByName("demand")
@@ -42,6 +46,9 @@ func TestDataVersion(t *testing.T) {
 	}
 	want++
 	check("a publish")
+	if _, eds := st.Versions(); eds != 1 {
+		t.Errorf("editions after a publish: %d", eds)
+	}
 	if _, created, err := st.Publish(ctx, 2024, "test", nil); err != nil || created {
 		t.Fatal(created, err)
 	}
@@ -64,4 +71,14 @@ func TestDataVersion(t *testing.T) {
 		t.Fatal("revoked twice")
 	}
 	check("a refused revocation")
+	// opened again, the versions in memory start from the database's
+	path := st.Path()
+	st.Close()
+	if st, err = queries.Open(ctx, path, queries.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, eds := st.Versions(); v != want || eds != 1 {
+		t.Errorf("reopened: data version %d, editions %d; want %d, 1", v, eds, want)
+	}
 }

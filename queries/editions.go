@@ -122,6 +122,8 @@ func (s *Store) Publish(ctx context.Context, year int, by string, build PublishB
 	if err := tx.Commit(); err != nil {
 		return fail(err)
 	}
+	s.counts.data.Add(1)
+	s.counts.editions.Add(1)
 	return ed, true, nil
 }
 

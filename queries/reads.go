@@ -40,7 +40,7 @@ func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&Reader{q: tx, frozen: s.frozen})
+	return fn(&Reader{q: counted{tx, &s.counts.queries}, frozen: s.frozen})
 }
 
 func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {

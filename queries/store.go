@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -40,7 +41,39 @@ type Store struct {
 	write    *sync.Mutex // shared with borrowed copies
 	frozen   *sync.Map   // decoded edition texts, by edition and language (see Reader.Frozen)
 	borrowed bool        // a command's loan of the server's store: Close leaves it open
+	counts   *counts     // shared with borrowed copies
 }
+
+// counts are what caches and metrics compare, kept in memory by the process that owns the database (every
+// write goes through it, see cmd/kapacitet's one owner): the data version (every committed write, as the
+// meta table's data_version), the editions published, and the queries the Readers sent.
+type counts struct{ data, editions, queries atomic.Int64 }
+
+// counted is a Reader's querier that counts what it sends.
+type counted struct {
+	q querier
+	n *atomic.Int64
+}
+
+func (c counted) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
+	return c.q.QueryContext(ctx, query, args...)
+}
+
+func (c counted) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	c.n.Add(1)
+	return c.q.QueryRowContext(ctx, query, args...)
+}
+
+// Versions are the data version (it changes with every committed write: an ingest, a publish, a token) and
+// the number of editions (it changes with every publish), read from memory: no query.
+func (s *Store) Versions() (data, editions int64) {
+	return s.counts.data.Load(), s.counts.editions.Load()
+}
+
+// Queries counts the queries the Readers have sent (typed reads and token lookups): the queries a cache
+// saved show here.
+func (s *Store) Queries() int64 { return s.counts.queries.Load() }
 
 // ErrLocked is returned by Open when another process holds the database file.
 var ErrLocked = errors.New("the database is in use by another Kapacitet process: wait until it has finished (a long ingest or export), or, if it is `kapacitet serve`, run the command as the user who started it, so that it goes through the server's socket <db>.sock")
@@ -81,11 +114,23 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
 	frozen := &sync.Map{}
-	s := &Store{Reader: &Reader{q: db, frozen: frozen}, db: db, path: path, write: &sync.Mutex{}, frozen: frozen}
+	cs := &counts{}
+	s := &Store{Reader: &Reader{q: counted{db, &cs.queries}, frozen: frozen}, db: db, path: path, write: &sync.Mutex{}, frozen: frozen, counts: cs}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	version, err := s.DataVersion(ctx)
+	var editions int64
+	if err == nil {
+		err = db.QueryRowContext(ctx, `SELECT count(*) FROM editions`).Scan(&editions)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: versions: %w", err)
+	}
+	s.counts.data.Store(version)
+	s.counts.editions.Store(editions)
 	if err := s.collectFiles(ctx); err != nil {
 		db.Close()
 		return nil, err
