@@ -32,6 +32,7 @@ func main() {
 	rows := flag.Int("rows", 1_000_000, "capacity rows of the ingest benchmark")
 	flag.IntVar(&rounds, "rounds", 5, "rounds of the ingest and findings benchmarks (each row's time is its median)")
 	check := flag.Bool("check", false, "fail unless every row printed a figure")
+	flag.DurationVar(&pageTime, "pagetime", 3*time.Second, "time of each measurement of the pages' rows (0: no pages' rows)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the national findings row (baseline and findings) to this file")
 	// The findings row runs on the national data set of issue 4, `kapacitet gen --rows 10000000`. --rows is
 	// "at most": scale.National writes up to three purchases per capacity line and year, so with the default
@@ -58,6 +59,9 @@ var rounds int
 
 // cpuProfile is where the CPU profile of the national findings row goes ("": none).
 var cpuProfile string
+
+// pageTime is the time of each measurement of the pages' rows.
+var pageTime time.Duration
 
 type result struct {
 	name     string
@@ -253,6 +257,17 @@ func run(nrows int, national scale.Options, check bool) error {
 	fmt.Println("findings rows: rows are findings; their baseline's peak RSS: demo", mib(demoFig.basePeak), "national", mib(natFig.basePeak))
 	if check && printed != 6 {
 		return fmt.Errorf("%d of 6 rows printed", printed)
+	}
+	if pageTime <= 0 {
+		return nil
+	}
+	fmt.Println()
+	pages, err := runPages(ctx, demo, cfg, pageTime)
+	if err != nil {
+		return fmt.Errorf("pages: %w", err)
+	}
+	if check && pages != 3*len(benchPages) {
+		return fmt.Errorf("%d of %d pages' rows printed", pages, 3*len(benchPages))
 	}
 	return nil
 }

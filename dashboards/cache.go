@@ -42,6 +42,9 @@ type pageCache struct {
 	version string // the version the entries belong to
 	entries map[string]cachedPage
 	size    int
+	// rendering are the pages being rendered, by version and key: a request for one waits for it rather
+	// than rendering it again (a whole council opening the page after a publish renders it once)
+	rendering map[string]*sync.WaitGroup
 
 	hits, notModified, misses atomic.Int64
 }
@@ -85,17 +88,13 @@ func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 			h.Set("ETag", etag)
 			return c.NoContent(http.StatusNotModified)
 		}
-		s.cache.mu.Lock()
-		if s.cache.version != version {
-			s.cache.version, s.cache.entries, s.cache.size = version, map[string]cachedPage{}, 0
-		}
-		p, ok := s.cache.entries[key]
-		s.cache.mu.Unlock()
+		p, ok, done := s.cache.lookup(version, key)
 		if ok {
 			s.cache.hits.Add(1)
 			h.Set("ETag", p.etag)
 			return c.Blob(http.StatusOK, p.contentType, p.body)
 		}
+		defer done()
 		s.cache.misses.Add(1)
 		rec := &recorder{ResponseWriter: c.Response()}
 		c.SetResponse(rec)
@@ -121,6 +120,56 @@ func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 		s.cache.mu.Unlock()
 		return rec.flush()
 	}
+}
+
+// lookup finds the page of key at version; when it is being rendered, it waits for that first. When the
+// page is not there, the caller renders it and calls done when it has (or has failed to).
+func (pc *pageCache) lookup(version, key string) (p cachedPage, ok bool, done func()) {
+	flight := version + "\x00" + key
+	for {
+		pc.mu.Lock()
+		if pc.version != version {
+			pc.version, pc.entries, pc.size = version, map[string]cachedPage{}, 0
+		}
+		if p, ok = pc.entries[key]; ok {
+			pc.mu.Unlock()
+			return p, true, nil
+		}
+		wg := pc.rendering[flight]
+		if wg == nil {
+			if pc.rendering == nil {
+				pc.rendering = map[string]*sync.WaitGroup{}
+			}
+			wg = &sync.WaitGroup{}
+			wg.Add(1)
+			pc.rendering[flight] = wg
+			pc.mu.Unlock()
+			return cachedPage{}, false, func() {
+				pc.mu.Lock()
+				delete(pc.rendering, flight)
+				pc.mu.Unlock()
+				wg.Done()
+			}
+		}
+		pc.mu.Unlock()
+		wg.Wait()
+		if p, ok = pc.peek(key, version); ok {
+			return p, true, nil
+		}
+		// the other render failed (an error is not kept) or the version moved on: look again, and render it
+		// here if no one else has started
+	}
+}
+
+// peek is the page of key at version, if kept.
+func (pc *pageCache) peek(key, version string) (cachedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.version != version {
+		return cachedPage{}, false
+	}
+	p, ok := pc.entries[key]
+	return p, ok
 }
 
 // match tells whether an If-None-Match header names etag (weak comparison, as RFC 9110 asks for GET).

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -17,7 +18,7 @@ import (
 // Pages are cached per edition (per data version for drafts): If-None-Match with the page's ETag is answered
 // 304 and a page rendered before is sent again, both without a query (the query counter of /metrics stands
 // still); an ingest changes the drafts' ETag and not the public's, a publish the public's; errors are never
-// cached; a revoked token is refused at once.
+// cached; concurrent readers of a new page wait for one rendering; a revoked token is refused at once.
 func TestPageCache(t *testing.T) {
 	srv, st := mustServe(t)
 	ctx := context.Background()
@@ -116,6 +117,24 @@ func TestPageCache(t *testing.T) {
 	}
 	if a := do(page, "", first.etag); a.code != 200 || a.etag == first.etag {
 		t.Errorf("the public page after a publish: %d, ETag %q", a.code, a.etag)
+	}
+
+	// many readers of a page not rendered yet (a council opening it after the publish): it is rendered once
+	misses := metric(`kapacitet_page_cache_total{result="miss"}`)
+	bodies := make([]answer, 16)
+	var wg sync.WaitGroup
+	for i := range bodies {
+		wg.Add(1)
+		go func() { defer wg.Done(); bodies[i] = do("/gaps?year=2023&municipality=all", "", "") }()
+	}
+	wg.Wait()
+	for _, b := range bodies {
+		if b.code != 200 || b.body != bodies[0].body {
+			t.Errorf("a concurrent reader: %d, the same page %v", b.code, b.body == bodies[0].body)
+		}
+	}
+	if n := metric(`kapacitet_page_cache_total{result="miss"}`); n != misses+1 {
+		t.Errorf("16 concurrent readers rendered the page %d times, want once", n-misses)
 	}
 
 	// errors are never cached or tagged

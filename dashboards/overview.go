@@ -296,13 +296,11 @@ func (s *Server) ready(c *echo.Context) error {
 	return c.String(http.StatusOK, "ready\n")
 }
 
-var staticHandler = echo.StaticDirectoryHandler(StaticFS(), false)
-
 func (s *Server) static(c *echo.Context) error {
 	p := c.Param("*")
 	if p == "" || p[len(p)-1] == '/' {
 		return echo.ErrNotFound
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return staticHandler(c)
+	return s.files(c)
 }

@@ -40,6 +40,9 @@ type Deps struct {
 	CLI     func(w http.ResponseWriter, r *http.Request, name, role string)
 	Logger  *slog.Logger
 	Version string
+	// Static are further files served under /static/ beside the embedded ones (make bench serves a file of
+	// a page's size there, to compare the pages with); nil: none
+	Static fs.FS
 }
 
 // Server holds the handlers' dependencies.
@@ -47,6 +50,7 @@ type Server struct {
 	Deps
 	pages  *template.Template
 	echo   *echo.Echo
+	files  echo.HandlerFunc // the static files
 	cache  pageCache
 	tokens tokenCache
 }
@@ -63,7 +67,10 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: t}
+	s := &Server{Deps: d, pages: t, files: echo.StaticDirectoryHandler(StaticFS(), false)}
+	if d.Static != nil {
+		s.files = echo.StaticDirectoryHandler(overlay{d.Static, StaticFS()}, false)
+	}
 	s.echo = echo.NewWithConfig(echo.Config{
 		Logger:           d.Logger,
 		HTTPErrorHandler: s.handleError,
@@ -78,6 +85,20 @@ func NewServer(d Deps) (http.Handler, error) {
 func StaticFS() fs.FS {
 	sub, _ := fs.Sub(staticFS, "static")
 	return sub
+}
+
+// overlay is a file system of folders laid over each other: a file comes from the first that has it.
+type overlay []fs.FS
+
+func (o overlay) Open(name string) (fs.File, error) {
+	var err error
+	for _, f := range o {
+		var file fs.File
+		if file, err = f.Open(name); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return file, err
+		}
+	}
+	return nil, err
 }
 
 // securityHeaders sets the headers every response carries. No inline script anywhere, so scripts come
