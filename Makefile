@@ -33,12 +33,16 @@ vet:
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-# the browser tests use Debian's chromium (never a downloaded browser)
+# the browser tests use Debian's chromium (never a downloaded browser), the report's PDF test poppler-utils
 chromium:
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium"; exit 1; fi; }
+	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else echo "The report's PDF test needs Debian's poppler-utils: run  sudo apt-get install -y poppler-utils"; exit 1; fi; }
 
 test: assets vet chromium
 	go test -count=1 ./...

@@ -162,3 +162,14 @@ func rowCount(n int, lang string) string {
 	unit := map[[2]bool]string{{true, false}: "række", {false, false}: "rækker", {true, true}: "row", {false, true}: "rows"}[[2]bool{n == 1, lang == "en"}]
 	return FormatInt(int64(n), lang) + " " + unit
 }
+
+// KindAssessment is the correction kind of a changed assessment by DAS.
+const KindAssessment = "assessment"
+
+// AssessmentCorrection is the correction log's line for an edition whose assessment by DAS changed.
+func AssessmentCorrection(lang string) Correction {
+	if lang == "en" {
+		return Correction{Kind: KindAssessment, Sentence: "DAS's assessment of the year has been revised."}
+	}
+	return Correction{Kind: KindAssessment, Sentence: "DAS' vurdering af året er ændret."}
+}

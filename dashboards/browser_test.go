@@ -3,6 +3,7 @@ package dashboards_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,6 +276,7 @@ func TestBrowserChartsMatchTables(t *testing.T) {
 			{"/municipalities/851?year=2023", 2, false},
 			{"/municipalities/825?year=2022&target_group=socialpsykiatri", 1, false},
 			{"/data?year=2023", 0, false},
+			{"/report/2023?draft=false", 3, false},
 		} {
 			url := srv.URL + c.path + "&lang=" + lang
 			failed := t.Failed()
@@ -444,4 +447,85 @@ func parseNumber(t *testing.T, s, lang string) float64 {
 		t.Fatalf("number %q: %v", s, err)
 	}
 	return v
+}
+
+// The report printed by headless chromium to a PDF (the browser's "Print to PDF", with the page size of the
+// print stylesheet, A4): a sensible number of pages, and the text of every finding of the year, the page
+// header with the title and the edition, and the charts' tables in it (pdftotext -raw: in the order the
+// page writes it; from poppler-utils).
+func TestBrowserReportPDF(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdfinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not found: install Debian's poppler-utils (apt-get install -y poppler-utils); `make test` installs it when run as root", tool)
+		}
+	}
+	srv, _ := mustServe(t)
+	b := newBrowser(t)
+	ctx, cancel := context.WithTimeout(b.ctx, 120*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report/2023"), chromedp.WaitVisible(chromedp.CSS(`#chart-groups canvas`))); err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command("pdfinfo", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)$`).FindSubmatch(info)
+	size := regexp.MustCompile(`(?m)^Page size:\s+([\d.]+) x ([\d.]+) pts`).FindSubmatch(info)
+	if m == nil || size == nil {
+		t.Fatalf("pdfinfo: %s", info)
+	}
+	pages, _ := strconv.Atoi(string(m[1]))
+	// A4 is 595 x 842 points; the demo's 2023 has some 1.200 findings, a sentence each
+	if w, _ := strconv.ParseFloat(string(size[1]), 64); math.Abs(w-595) > 2 {
+		t.Errorf("page width %s pt, want A4 (595)", size[1])
+	}
+	if pages < 10 || pages > 150 {
+		t.Errorf("%d pages", pages)
+	}
+	out, err := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	_, api := get(t, srv.URL+"/api/v1/findings?year=2023&municipality=all")
+	var list struct {
+		Items []struct{ ID, Sentence string }
+	}
+	if err := json.Unmarshal([]byte(api), &list); err != nil || len(list.Items) == 0 {
+		t.Fatalf("findings: %v", err)
+	}
+	missing := 0
+	for _, f := range list.Items {
+		if !strings.Contains(text, strings.Join(strings.Fields(f.Sentence), " ")) {
+			if missing++; missing <= 5 {
+				t.Errorf("the PDF lacks %s: %q", f.ID, f.Sentence)
+			}
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d findings are not in the PDF", missing, len(list.Items))
+	}
+	if n := strings.Count(text, "Afdækning af udbud og efterspørgsel 2023 – Udgave 1, offentliggjort"); n < pages {
+		t.Errorf("the page header is on %d of %d pages", n, pages)
+	}
+	for _, part := range []string{"Dag- og døgnpladser fordelt pr. beliggenhedskommune", "Udbud og efterspørgsel pr. målgruppe i regionen", "Centrale udmeldinger", "Udgave og rettelser"} {
+		if !strings.Contains(text, part) {
+			t.Errorf("the PDF lacks %q", part)
+		}
+	}
+	if t.Failed() {
+		b.screenshot(t, "report-2023")
+	}
+	if keep := os.Getenv("KAPACITET_SCREENSHOTS"); keep != "" { // the PDF to look at
+		os.WriteFile(filepath.Join(keep, "report-2023.pdf"), pdf, 0o644)
+	}
 }

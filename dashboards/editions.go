@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
@@ -147,7 +148,12 @@ type pageHead struct {
 	Year                     int
 	Demo                     bool
 	DemoLabel, AsOf, Edition string
-	Draft                    bool // the page shows drafts: every chart says so
+	Draft                    bool   // the page shows drafts: every chart says so
+	PrintCSS                 string // a stylesheet for print beside the site's (the report's page header)
+	// Standalone: the page is written to a file (kapacitet report), its styles and scripts inline
+	Standalone bool
+	Inline     template.CSS
+	Scripts    template.JS
 }
 
 // frame is what every page says about its data: whether the demo data is among it (and the label saying so),

@@ -13,7 +13,7 @@ import (
 )
 
 // pages are every page of the dashboards with the demo data's codes.
-var pages = []string{"/", "/gaps", "/groups/autisme-boern", "/municipalities/851", "/offers", "/data"}
+var pages = []string{"/", "/gaps", "/groups/autisme-boern", "/municipalities/851", "/offers", "/data", "/report/2023"}
 
 // Every page in both languages: the security headers, the language, our own favicon and no other host; every
 // chart with its sentence and its source with the "opgjort pr." date (the day the test loaded the demo data);
@@ -50,6 +50,9 @@ func TestEveryPage(t *testing.T) {
 	for _, lang := range []string{"da", "en"} {
 		for _, p := range pages {
 			url := p + "?year=2023&lang=" + lang
+			if strings.HasPrefix(p, "/report/") {
+				url = p + "?lang=" + lang // the year is the path's
+			}
 			res, body := get(t, srv.URL+url)
 			if res.StatusCode != 200 {
 				t.Errorf("%s: %d", url, res.StatusCode)
@@ -74,7 +77,10 @@ func TestEveryPage(t *testing.T) {
 			}
 			bad := map[string]int{"year=abc": 400, "draft=maybe": 400, "target_group=nosuch": 400, "place_type=x": 400,
 				"municipality=Odense": 400, "severity=x": 400, "kind=x": 400, "measure=x": 400, "draft=true": 401}
-			if p != "/data" {
+			switch {
+			case strings.HasPrefix(p, "/report/"):
+				delete(bad, "year=abc") // the year is the path's: /report/1999 and /report/abc below
+			case p != "/data":
 				// /data shows the delivery round of any year, also one nothing is loaded for yet
 				bad["year=1999"] = 404
 			}
@@ -90,15 +96,16 @@ func TestEveryPage(t *testing.T) {
 				}
 			}
 		}
-		for _, p := range []string{"/groups/nosuch", "/municipalities/101", "/municipalities/1081", "/municipalities/x", "/nosuch"} {
+		for p, code := range map[string]int{"/groups/nosuch": 404, "/municipalities/101": 404, "/municipalities/1081": 404, "/municipalities/x": 404,
+			"/nosuch": 404, "/report/1999": 404, "/report/abc": 400} {
 			url := p + "?lang=" + lang
 			res, body := get(t, srv.URL+url)
-			if res.StatusCode != 404 {
-				t.Errorf("%s: %d, want 404", url, res.StatusCode)
+			if res.StatusCode != code {
+				t.Errorf("%s: %d, want %d", url, res.StatusCode, code)
 			}
 			check(res, body, url, lang)
-			if !strings.Contains(body, "<h1>"+headings[lang][404]+"</h1>") {
-				t.Errorf("%s: the page does not say %q", url, headings[lang][404])
+			if !strings.Contains(body, "<h1>"+headings[lang][code]+"</h1>") {
+				t.Errorf("%s: the page does not say %q", url, headings[lang][code])
 			}
 		}
 	}

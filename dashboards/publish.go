@@ -21,9 +21,10 @@ var Langs = []string{"da", "en"}
 // earlier years as their latest editions have them. When nothing changed since the year's latest edition,
 // no edition is made and created is false.
 func Publish(ctx context.Context, st *queries.Store, year int, cfg analysis.Config, by string) (ed queries.Edition, created bool, err error) {
-	return st.Publish(ctx, year, by, func(rd *queries.Reader, ed queries.Edition, prev *queries.Edition, rows []queries.RowChange) (map[string]queries.EditionTexts, error) {
+	return st.Publish(ctx, year, by, func(rd *queries.Reader, in queries.PublishInput) (map[string]queries.EditionTexts, error) {
+		ed, prev := in.Edition, in.Prev
 		var changes []analysis.RowChange
-		for _, r := range rows {
+		for _, r := range in.Rows {
 			changes = append(changes, analysis.RowChange{Dataset: r.Dataset, Added: r.Added, Removed: r.Removed})
 		}
 		out := map[string]queries.EditionTexts{}
@@ -62,6 +63,9 @@ func Publish(ctx context.Context, st *queries.Store, year int, cfg analysis.Conf
 			var log []analysis.Correction
 			if prev != nil {
 				log = analysis.Corrections(changes, before, now.([]analysis.Finding), lang)
+				if in.AssessmentChanged {
+					log = append([]analysis.Correction{analysis.AssessmentCorrection(lang)}, log...)
+				}
 			}
 			cs, err := json.Marshal(log)
 			if err != nil {

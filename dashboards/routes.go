@@ -19,6 +19,8 @@ func (s *Server) routes() {
 	e.GET("/api/v1/editions", s.cached(editionsScope, s.apiEditions))
 	e.GET("/api/v1/delivery", s.apiDelivery)
 	e.GET("/data", s.cached(dataScope, s.dataPage))
+	e.GET("/report/:year", s.cached(editionsScope, s.report))
+	e.GET("/report/:year/print.css", s.cached(editionsScope, s.reportPrintCSS))
 	e.GET("/data/templates/:file", s.dataTemplate)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
 	e.POST("/api/v1/ingest/:dataset", s.apiIngest)

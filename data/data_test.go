@@ -48,6 +48,35 @@ func TestTargetGroupsCoverProduct(t *testing.T) {
 	}
 }
 
+// Every target group belongs to one focus area of the catalogue, and every focus area has a group; the
+// agreement's focus areas 1 and 2 hold social psychiatry and older citizens with dementia.
+func TestFocusAreas(t *testing.T) {
+	areas := map[string]int{}
+	for _, a := range FocusAreas() {
+		if a.NameDA == "" || a.NameEN == "" {
+			t.Errorf("focus area %+v without a name", a)
+		}
+		areas[a.Code] = 0
+	}
+	for _, g := range TargetGroups() {
+		if _, ok := areas[g.FocusArea]; !ok {
+			t.Errorf("%s: focus area %q is not in the catalogue", g.Code, g.FocusArea)
+		}
+		areas[g.FocusArea]++
+	}
+	for code, n := range areas {
+		if n == 0 {
+			t.Errorf("focus area %s has no target group", code)
+		}
+	}
+	if g, _ := TargetGroupByCode("socialpsykiatri"); g.FocusArea != "psykiatri" {
+		t.Errorf("socialpsykiatri in %q", g.FocusArea)
+	}
+	if g, _ := TargetGroupByCode("udviklingshaemning-demens"); g.FocusArea != "alderdom" {
+		t.Errorf("udviklingshaemning-demens in %q", g.FocusArea)
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Beliggenheds-kommune", "beliggenhedskommune"},

@@ -32,10 +32,30 @@ type Municipality struct {
 
 // TargetGroup is an entry of the target-group catalogue (målgrupper). Codes are stable.
 type TargetGroup struct {
-	Code   string
-	NameDA string
-	NameEN string
+	Code      string
+	NameDA    string
+	NameEN    string
+	FocusArea string // the code of its focus area (FocusAreas)
 }
+
+// FocusArea groups target groups in the yearly report: Nordjysk Socialaftale's focus areas 1 (social
+// psychiatry) and 2 (a good old age), and the other groups by the sector's usual division (children and
+// young people, adults with disabilities, the socially vulnerable). Focus area 3 (effective, knowledge-based
+// solutions) concerns every group and has none of its own.
+type FocusArea struct {
+	Code, NameDA, NameEN string
+}
+
+// Name returns the area's name in lang ("en" or Danish for anything else).
+func (a FocusArea) Name(lang string) string {
+	if lang == "en" {
+		return a.NameEN
+	}
+	return a.NameDA
+}
+
+// FocusAreas lists the focus areas in the report's order.
+func FocusAreas() []FocusArea { return append([]FocusArea(nil), focusAreas...) }
 
 // Name returns the group's name in lang ("en" or Danish for anything else).
 func (g TargetGroup) Name(lang string) string {
@@ -58,6 +78,7 @@ var (
 	municipalityBy map[int]Municipality
 	targetGroups   []TargetGroup
 	targetGroupBy  map[string]TargetGroup
+	focusAreas     []FocusArea
 	population     []Population
 )
 
@@ -72,7 +93,10 @@ func init() {
 		municipalityBy[m.Code] = m
 	}
 	for _, r := range mustCSV("reference/maalgrupper.csv") {
-		targetGroups = append(targetGroups, TargetGroup{Code: r[0], NameDA: r[1], NameEN: r[2]})
+		targetGroups = append(targetGroups, TargetGroup{Code: r[0], NameDA: r[1], NameEN: r[2], FocusArea: r[3]})
+	}
+	for _, r := range mustCSV("reference/fokusomraader.csv") {
+		focusAreas = append(focusAreas, FocusArea{Code: r[0], NameDA: r[1], NameEN: r[2]})
 	}
 	targetGroupBy = make(map[string]TargetGroup, len(targetGroups))
 	for _, g := range targetGroups {

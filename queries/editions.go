@@ -37,9 +37,17 @@ type RowChange struct {
 }
 
 // PublishBuild computes, inside the publishing transaction, what the new edition stores per language. The
-// Reader sees the new edition as the year's latest (the viewer's view of the data after publishing); prev is
-// the year's previous edition (nil for the first) and rows what changed in the year's rows since it.
-type PublishBuild func(rd *Reader, ed Edition, prev *Edition, rows []RowChange) (map[string]EditionTexts, error)
+// Reader sees the new edition as the year's latest (the viewer's view of the data after publishing).
+type PublishBuild func(rd *Reader, in PublishInput) (map[string]EditionTexts, error)
+
+// PublishInput is what a new edition is: the edition, the year's previous one (nil for the first), what
+// changed in the year's rows since it, and whether DAS's assessment changed.
+type PublishInput struct {
+	Edition           Edition
+	Prev              *Edition
+	Rows              []RowChange
+	AssessmentChanged bool
+}
 
 // ErrNothingToPublish is returned by Publish for a year without data.
 var ErrNothingToPublish = errors.New("nothing to publish")
@@ -48,9 +56,10 @@ var ErrNothingToPublish = errors.New("nothing to publish")
 const bumpDataVersion = `INSERT INTO meta VALUES ('data_version', '1')
 ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::VARCHAR`
 
-// Publish builds the next edition of year in one transaction: the year's current rows, frozen, and what build
-// computes from them. When neither the rows nor what build computes differ from the year's latest edition,
-// nothing is written and that edition is returned with created false.
+// Publish builds the next edition of year in one transaction: the year's current rows, frozen, DAS's current
+// assessment of the year, and what build computes from them. When neither the rows, the assessment nor what
+// build computes differ from the year's latest edition, nothing is written and that edition is returned with
+// created false.
 func (s *Store) Publish(ctx context.Context, year int, by string, build PublishBuild) (ed Edition, created bool, err error) {
 	s.write.Lock()
 	defer s.write.Unlock()
@@ -92,13 +101,17 @@ func (s *Store) Publish(ctx context.Context, year int, by string, build PublishB
 			return fail(err)
 		}
 	}
+	assessed, err := rd.assessmentChange(ctx, tx, ed, prev)
+	if err != nil {
+		return fail(err)
+	}
 	texts := map[string]EditionTexts{}
 	if build != nil {
-		if texts, err = build(rd, ed, prev, changes); err != nil {
+		if texts, err = build(rd, PublishInput{Edition: ed, Prev: prev, Rows: changes, AssessmentChanged: assessed}); err != nil {
 			return Edition{}, false, err
 		}
 	}
-	if prev != nil && len(changes) == 0 {
+	if prev != nil && len(changes) == 0 && !assessed {
 		same := true
 		for lang, t := range texts {
 			old, err := rd.EditionTexts(ctx, prev.ID, lang)

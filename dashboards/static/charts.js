@@ -13,6 +13,8 @@
     var option;
     try { option = JSON.parse(src.textContent); } catch (e) { return; }
     option.aria = Object.assign({ enabled: true }, option.aria || {});
+    // data-decal: patterns beside the colours, so that the series part on paper in black and white too
+    if (el.hasAttribute('data-decal')) { option.aria.decal = { show: true }; }
     option.tooltip = Object.assign({}, option.tooltip || {}, { valueFormatter: format, renderMode: 'richText' });
     // numbers on value axes in the page's format; names on a lying bar chart's axis wrap within 40 % of
     // the chart's width (a phone's too)
