@@ -105,6 +105,15 @@ func editionOf(ctx context.Context, rd *queries.Reader, year int, lang string) (
 	return "", nil
 }
 
+// yearParam is the {year} of a route's path; 400 when it is not a plausible year.
+func yearParam(c *echo.Context) (int, error) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || !data.PlausibleYear(year) {
+		return 0, badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", c.Param("year"))}
+	}
+	return year, nil
+}
+
 // apiPublish answers POST /api/v1/publish/{year} (admin): the year's next edition, as Publish makes it;
 // {"created": false, ...} when nothing changed since the year's latest edition.
 func (s *Server) apiPublish(c *echo.Context) error {
@@ -112,9 +121,9 @@ func (s *Server) apiPublish(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil || !data.PlausibleYear(year) {
-		return badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", c.Param("year"))}
+	year, err := yearParam(c)
+	if err != nil {
+		return err
 	}
 	l := lang(c.QueryParam("lang"))
 	ctx := c.Request().Context()

@@ -3,11 +3,15 @@ package dashboards
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v5"
 	"github.com/yuin/goldmark"
@@ -299,4 +303,111 @@ func pageHeaderCSS(head string) string {
 		}
 	}
 	return "@page { @top-left { content: \"" + b.String() + "\"; font: 9pt system-ui, sans-serif; color: #444; } }\n"
+}
+
+// ReportFile is the report of year as one HTML file (kapacitet report -o FILE.html): the page of
+// /report/{year} with its stylesheets (the print header too) and scripts inline, so that it opens, charts
+// and prints without the server. draft shows the current rows (the caller has checked the right to).
+func ReportFile(ctx context.Context, d Deps, year int, lang string, draft bool) ([]byte, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	r := request{Lang: lang, Filter: analysis.Filter{Year: year}, View: queries.View{Draft: draft}}
+	var p reportPage
+	err = s.Store.Read(ctx, func(rd *queries.Reader) error {
+		var err error
+		if p, err = s.reportPage(ctx, rd, &r); err != nil {
+			return err
+		}
+		head, err := reportHeader(ctx, rd, &r, year)
+		if err != nil {
+			return err
+		}
+		var css, js []byte
+		for _, f := range []string{"style.css"} {
+			b, err := fs.ReadFile(StaticFS(), f)
+			if err != nil {
+				return err
+			}
+			css = append(css, b...)
+		}
+		css = append(css, pageHeaderCSS(head)...)
+		for _, f := range []string{"vendor/echarts.min.js", "charts.js"} {
+			b, err := fs.ReadFile(StaticFS(), f)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // built without `make assets`: the tables without charts
+			}
+			if err != nil {
+				return err
+			}
+			js = append(append(js, b...), '\n')
+		}
+		p.Standalone, p.Inline, p.Scripts = true, template.CSS(css), template.JS(js)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = s.pages.ExecuteTemplate(&b, "report.html", p)
+	return b.Bytes(), err
+}
+
+// apiAssessment answers GET /api/v1/assessment/{year}: DAS's assessment as published (draft=true: the
+// current text, for analysts and admins), {"year", "text", "updated_at", "updated_by"}; 404 when there is
+// none.
+func (s *Server) apiAssessment(c *echo.Context) error {
+	year, err := yearParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := parseRequest(c)
+	if err != nil {
+		return err
+	}
+	var a queries.Assessment
+	var ok bool
+	err = s.Store.Read(c.Request().Context(), func(rd *queries.Reader) error {
+		a, ok, err = rd.Assessment(c.Request().Context(), r.View, year)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ingen vurdering af %d. (No assessment of that year.)", year))
+	}
+	out := map[string]any{"year": a.Year, "text": a.Text}
+	if r.View.Draft {
+		out["updated_at"], out["updated_by"] = a.UpdatedAt, a.UpdatedBy
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiSetAssessment answers PUT /api/v1/assessment/{year} (admins): the body is the Markdown text (64 KiB at
+// most; empty removes it), published with the year's next edition.
+func (s *Server) apiSetAssessment(c *echo.Context) error {
+	who, err := require(c, "admin")
+	if err != nil {
+		return err
+	}
+	year, err := yearParam(c)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, queries.MaxAssessment+1))
+	if err != nil {
+		return err
+	}
+	if len(body) > queries.MaxAssessment {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Vurderingen må højst fylde %d bytes. (The assessment is too large.)", queries.MaxAssessment))
+	}
+	if !utf8.Valid(body) {
+		return badRequest{"Vurderingen skal være UTF-8-tekst. (The assessment must be UTF-8 text.)"}
+	}
+	if err := s.Store.SetAssessment(c.Request().Context(), year, string(body), who.Name); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"year": year, "saved": true})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"html"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -113,4 +114,58 @@ func between(s, start, end string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// PUT /api/v1/assessment/{year} is for admins (401 without a token, 403 for an analyst), 413 above 64 KiB;
+// GET shows the published text to anyone and the current one to analysts with draft=true.
+func TestAssessmentAPI(t *testing.T) {
+	srv, st := mustServe(t)
+	ctx := context.Background()
+	tokens := map[string]string{}
+	for _, role := range []string{"analyst", "admin"} {
+		tok, err := st.CreateToken(ctx, role, role, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[role] = tok
+	}
+	put := func(token, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/api/v1/assessment/2023", strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for token, code := range map[string]int{"": 401, tokens["analyst"]: 403} {
+		if got := put(token, "x"); got != code {
+			t.Errorf("PUT with %q: %d, want %d", token, got, code)
+		}
+	}
+	if got := put(tokens["admin"], strings.Repeat("x", 64<<10+1)); got != 413 {
+		t.Errorf("PUT of 64 KiB + 1: %d", got)
+	}
+	if got := put(tokens["admin"], "Kapaciteten *følger* behovet."); got != 200 {
+		t.Fatalf("PUT: %d", got)
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/assessment/2023"); res.StatusCode != 404 {
+		t.Errorf("GET before the publish: %d", res.StatusCode)
+	}
+	if code, body := getAs(t, srv.URL+"/api/v1/assessment/2023?draft=true", tokens["analyst"]); code != 200 || !strings.Contains(body, `"text":"Kapaciteten *følger* behovet."`) || !strings.Contains(body, `"updated_by":"admin"`) {
+		t.Errorf("GET draft: %d %s", code, body)
+	}
+	if _, _, err := dashboards.Publish(ctx, st, 2023, analysis.DefaultConfig(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if res, body := get(t, srv.URL+"/api/v1/assessment/2023"); res.StatusCode != 200 || !strings.Contains(body, "følger") || strings.Contains(body, "updated_by") {
+		t.Errorf("GET after the publish: %d %s", res.StatusCode, body)
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/assessment/abc"); res.StatusCode != 400 {
+		t.Errorf("GET abc: %d", res.StatusCode)
+	}
 }

@@ -23,6 +23,8 @@ func (s *Server) routes() {
 	e.GET("/report/:year/print.css", s.cached(editionsScope, s.reportPrintCSS))
 	e.GET("/data/templates/:file", s.dataTemplate)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
+	e.GET("/api/v1/assessment/:year", s.apiAssessment)
+	e.PUT("/api/v1/assessment/:year", s.apiSetAssessment)
 	e.POST("/api/v1/ingest/:dataset", s.apiIngest)
 	e.POST("/api/v1/cli", s.apiCLI)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })

@@ -57,6 +57,14 @@ type Server struct {
 
 // NewServer builds the HTTP handler with every route of routes.go.
 func NewServer(d Deps) (http.Handler, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.echo, nil
+}
+
+func newServer(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
@@ -78,7 +86,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	})
 	s.echo.Use(securityHeaders, middleware.Recover(), s.logRequests, s.authenticate)
 	s.routes()
-	return s.echo, nil
+	return s, nil
 }
 
 // StaticFS is the embedded static folder (css, charts.js, vendor/echarts.min.js when built with make).

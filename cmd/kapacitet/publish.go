@@ -16,6 +16,18 @@ func init() {
 	register(command{name: "publish", db: true, args: "YEAR", summary: "publish a year as its next edition: what viewers see, frozen, with a correction log", run: runPublish})
 }
 
+// yearArg is a command's one argument, a YEAR.
+func yearArg(name string, pos []string) (int, error) {
+	if len(pos) != 1 {
+		return 0, usagef("%s needs one YEAR", name)
+	}
+	year, err := strconv.Atoi(pos[0])
+	if err != nil || !data.PlausibleYear(year) {
+		return 0, usagef("invalid year %q", pos[0])
+	}
+	return year, nil
+}
+
 func runPublish(e *env, args []string) error {
 	f := newFlags(e, "publish")
 	lang := f.String("lang", "da", "language of the correction log: da or en")
@@ -23,12 +35,9 @@ func runPublish(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("publish needs one YEAR")
-	}
-	year, err := strconv.Atoi(pos[0])
-	if err != nil || !data.PlausibleYear(year) {
-		return usagef("invalid year %q", pos[0])
+	year, err := yearArg("publish", pos)
+	if err != nil {
+		return err
 	}
 	if *lang != "da" && *lang != "en" {
 		return usagef("invalid --lang %q: da or en", *lang)

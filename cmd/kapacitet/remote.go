@@ -65,13 +65,20 @@ func forwardHTTP(e *env, c command, args []string, url, token string) error {
 		}
 		b, err := os.ReadFile(name)
 		if err != nil {
-			return fmt.Errorf("config: %w", err)
+			return err // the path is in the error
 		}
 		req.Files[name] = b
 		return nil
 	}
 	if err := send(flagValue(args, "config")); err != nil {
 		return err
+	}
+	if c.name == "assessment" { // the Markdown file of the assessment (64 KiB at most)
+		if file := flagValue(args, "file"); file != "-" {
+			if err := send(file); err != nil {
+				return err
+			}
+		}
 	}
 	if cfg := e.getenv("KAPACITET_CONFIG"); cfg != "" && flagValue(args, "config") == "" {
 		if err := send(cfg); err != nil {
@@ -177,6 +184,17 @@ func remoteRole(name string, args []string) string {
 		return "analyst"
 	case "template":
 		return "analyst"
+	case "report":
+		if slices.ContainsFunc(args, func(a string) bool {
+			return a == "--draft" || a == "-draft" || a == "--draft=true" || a == "-draft=true"
+		}) {
+			return "analyst"
+		}
+		return "viewer"
+	case "assessment":
+		if flagValue(args, "file") == "" {
+			return "analyst" // shows the current, unpublished text
+		}
 	}
 	return "admin"
 }

@@ -85,6 +85,23 @@ func (e *env) createFile(name string) (io.WriteCloser, error) {
 	return os.Create(e.path(name))
 }
 
+// writeOutput writes a command's file (-o): to stdout for "-", else as createFile.
+func (e *env) writeOutput(name string, b []byte) error {
+	if name == "-" {
+		_, err := e.stdout.Write(b)
+		return err
+	}
+	w, err := e.createFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
 // path resolves a file name the user gave: relative to the caller's working directory.
 func (e *env) path(p string) string {
 	if e.cwd == "" || filepath.IsAbs(p) {

@@ -59,20 +59,11 @@ func runTemplate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.writeOutput(*out, buf.Bytes()); err != nil { // for a caller on another machine, sent back to it
+		return err
+	}
 	if *out == "-" {
-		_, err := e.stdout.Write(buf.Bytes())
-		return err
-	}
-	w, err := e.createFile(*out) // for a caller on another machine, sent back to it
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		w.Close()
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "%s: skabelon til %s for %d (template of %s for %d)\n", *out, d.Name, opt.Year, d.Name, opt.Year)
 	switch name := data.AreaName(area); {
