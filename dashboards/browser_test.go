@@ -174,6 +174,16 @@ func TestBrowserOverview(t *testing.T) {
 	if f := b.foreign(srv.URL); len(f) > 0 {
 		t.Errorf("requests to another host: %v", f)
 	}
+	// the chart's image download: a PNG drawn in the page
+	png, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){ var got = '';
+		var click = HTMLAnchorElement.prototype.click;
+		HTMLAnchorElement.prototype.click = function(){ got = this.href + ' ' + this.download; };
+		document.querySelector('#chart-places').closest('.chart-table').querySelector('.chart-tools button').click();
+		HTMLAnchorElement.prototype.click = click;
+		return got; })()`))
+	if err != nil || !strings.HasPrefix(png, "data:image/png;base64,") || !strings.HasSuffix(png, " chart-places.png") {
+		t.Errorf("the PNG download: %.60q %v", png, err)
+	}
 	// the control page (served beside the dashboards, without their Content-Security-Policy) shows an image
 	// from another host (another loopback address): the check must find that request
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/control"), chromedp.Sleep(300*time.Millisecond)); err != nil {
@@ -203,7 +213,8 @@ func TestBrowserOverview(t *testing.T) {
 	}
 }
 
-// serveWithControl serves the demo's dashboards and, at /control, a page with an image from another host.
+// serveWithControl serves the demo's dashboards and two control pages: at /control a page with an image from
+// another host, at /control-a11y one with an image without a text alternative.
 func serveWithControl(t *testing.T) *httptest.Server {
 	t.Helper()
 	demo, _ := mustServe(t)
@@ -211,6 +222,10 @@ func serveWithControl(t *testing.T) *httptest.Server {
 	mux.HandleFunc("/control", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><html lang="da"><title>Kontrol</title><img src="http://127.0.0.2:9/control.png" alt="">`)
+	})
+	mux.HandleFunc("/control-a11y", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="da"><title>Kontrol</title><main><h1>Kontrol</h1><img src="/static/favicon.svg"></main>`)
 	})
 	mux.Handle("/", demo.Config.Handler)
 	srv := httptest.NewServer(mux)
@@ -361,13 +376,7 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(`footer`))); err != nil {
 		t.Fatalf("%s: %v", url, err)
 	}
-	// a map draws once its GeoJSON has come: wait until every chart has drawn, or give up after 10 s
-	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(100 * time.Millisecond) {
-		waiting, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('[data-chart]')).filter(function(el){ return !echarts.getInstanceByDom(el); }).length`))
-		if err != nil || waiting == 0 {
-			break
-		}
-	}
+	waitForCharts(b)
 	type chart struct {
 		ID       string
 		Instance bool
@@ -375,6 +384,7 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		Head     []string
 		Table    [][]string
 		Formats  []string // 1234.5 as the chart's tooltip and value axes write it
+		Tools    []string // the chart's downloads: the PNG button's text, the table links' hrefs
 	}
 	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]chart](`Array.from(document.querySelectorAll('[data-chart]')).map(function(el){
 		var inst = echarts.getInstanceByDom(el), series = {}, formats = [];
@@ -389,7 +399,8 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		var table = document.getElementById(el.id + '-table') || el.closest('.chart-table').querySelector('table');
 		var head = Array.from(table.querySelectorAll('thead tr')).map(cells)[0] || [];
 		var rows = Array.from(table.querySelectorAll('tbody tr')).map(cells);
-		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows, Formats: formats}; })`))
+		var box = el.closest('.chart-table'), tools = box ? Array.from(box.querySelectorAll('.chart-tools button, .chart-tools a')).map(function(x){ return x.getAttribute('href') || x.textContent; }) : [];
+		return {ID: el.id, Instance: !!inst, Series: series, Head: head, Table: rows, Formats: formats, Tools: tools}; })`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,6 +417,10 @@ func chartsMatchTables(t *testing.T, b *browser, url, lang string) (charts, hidd
 		}
 		if len(c.Formats) == 0 {
 			t.Errorf("%s %s: no number format in the chart's tooltip or axes", url, c.ID)
+		}
+		// its downloads: the image, and its table as CSV and XLSX
+		if len(c.Tools) != 3 || !strings.Contains(c.Tools[0], "PNG") || !strings.Contains(c.Tools[1], "download=") || !strings.HasSuffix(c.Tools[2], ".xlsx") {
+			t.Errorf("%s %s: downloads %q", url, c.ID, c.Tools)
 		}
 		for name, values := range c.Series {
 			col := slices.Index(c.Head, name)
@@ -527,5 +542,87 @@ func TestBrowserReportPDF(t *testing.T) {
 	}
 	if keep := os.Getenv("KAPACITET_SCREENSHOTS"); keep != "" { // the PDF to look at
 		os.WriteFile(filepath.Join(keep, "report-2023.pdf"), pdf, 0o644)
+	}
+}
+
+// axeViolation is what the test keeps of an axe-core violation.
+type axeViolation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+// axe runs axe-core (from npm, node_modules/axe-core) on the page shown, for WCAG 2.1 A and AA, and
+// returns its violations.
+func (b *browser) axe(t *testing.T, source string) []axeViolation {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](source)); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
+		.then(function(r){ return r.violations.map(function(v){ return {ID: v.id, Impact: v.impact || '', Help: v.help,
+			Nodes: v.nodes.slice(0, 3).map(function(n){ return n.target.join(' ') + ': ' + (n.failureSummary || '').slice(0, 160); })}; }); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe.run: %v", err)
+	}
+	return v
+}
+
+// axeSource is axe-core's script; make test installs it with npm (package.json's devDependencies).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core: %v (run npm ci, or make test)", err)
+	}
+	return string(b)
+}
+
+// Every page in both languages, with its charts drawn, checked by axe-core for WCAG 2.1 AA: no serious or
+// critical violation. A control page with an image without a text alternative must be caught.
+func TestBrowserAccessibility(t *testing.T) {
+	source := axeSource(t)
+	srv := serveWithControl(t)
+	b := newBrowser(t)
+	paths := append(append([]string(nil), pages...), "/tilgaengelighed", "/groups/nosuch")
+	for _, lang := range []string{"da", "en"} {
+		for _, p := range paths {
+			url := srv.URL + p + "?lang=" + lang
+			if err := chromedp.Do(b.ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(`footer`))); err != nil {
+				t.Fatalf("%s: %v", url, err)
+			}
+			waitForCharts(b)
+			failed := t.Failed()
+			for _, v := range b.axe(t, source) {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("%s: %s (%s): %s %v", url, v.ID, v.Impact, v.Help, v.Nodes)
+				}
+			}
+			if t.Failed() && !failed {
+				b.screenshot(t, "a11y-"+lang+p)
+			}
+		}
+	}
+	// the control: an image without alt text is a critical violation axe-core reports
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(srv.URL+"/control-a11y"), chromedp.WaitReady(chromedp.CSS(`img`))); err != nil {
+		t.Fatal(err)
+	}
+	caught := false
+	for _, v := range b.axe(t, source) {
+		caught = caught || (v.ID == "image-alt" && v.Impact == "critical")
+	}
+	if !caught {
+		t.Error("axe-core did not catch the control page's image without alt text")
+	}
+}
+
+// waitForCharts waits until every chart of the page has drawn (a map waits for its GeoJSON), 10 s at most.
+func waitForCharts(b *browser) {
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(100 * time.Millisecond) {
+		waiting, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`window.echarts ? Array.from(document.querySelectorAll('[data-chart]')).filter(function(el){ return !echarts.getInstanceByDom(el); }).length : 0`))
+		if err != nil || waiting == 0 {
+			return
+		}
 	}
 }

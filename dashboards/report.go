@@ -411,3 +411,9 @@ func (s *Server) apiSetAssessment(c *echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"year": year, "saved": true})
 }
+
+// accessibility answers /tilgaengelighed: the accessibility statement the web accessibility act asks for.
+func (s *Server) accessibility(c *echo.Context) error {
+	l := lang(c.QueryParam("lang"))
+	return s.render(c, "tilgaengelighed.html", pageHead{Lang: l, Path: "/tilgaengelighed", Title: text(l, "a11y_title")})
+}

@@ -10,16 +10,19 @@ import (
 // for /data every write.
 func (s *Server) routes() {
 	e := s.echo
-	e.GET("/", s.cached(editionsScope, s.overview))
-	e.GET("/gaps", s.cached(editionsScope, s.gaps))
-	e.GET("/groups/:code", s.cached(editionsScope, s.group))
-	e.GET("/offers", s.cached(editionsScope, s.offers))
-	e.GET("/municipalities/:code", s.cached(editionsScope, s.municipality))
+	// a page: cached, and its tables downloadable (?download=ID.csv|xlsx)
+	pageRoute := func(sc scope, h echo.HandlerFunc) echo.HandlerFunc { return s.downloads(s.cached(sc, h)) }
+	e.GET("/", pageRoute(editionsScope, s.overview))
+	e.GET("/gaps", pageRoute(editionsScope, s.gaps))
+	e.GET("/groups/:code", pageRoute(editionsScope, s.group))
+	e.GET("/offers", pageRoute(editionsScope, s.offers))
+	e.GET("/municipalities/:code", pageRoute(editionsScope, s.municipality))
 	e.GET("/api/v1/findings", s.cached(editionsScope, s.apiFindings))
 	e.GET("/api/v1/editions", s.cached(editionsScope, s.apiEditions))
 	e.GET("/api/v1/delivery", s.apiDelivery)
-	e.GET("/data", s.cached(dataScope, s.dataPage))
-	e.GET("/report/:year", s.cached(editionsScope, s.report))
+	e.GET("/data", pageRoute(dataScope, s.dataPage))
+	e.GET("/tilgaengelighed", s.accessibility)
+	e.GET("/report/:year", pageRoute(editionsScope, s.report))
 	e.GET("/report/:year/print.css", s.cached(editionsScope, s.reportPrintCSS))
 	e.GET("/data/templates/:file", s.dataTemplate)
 	e.POST("/api/v1/publish/:year", s.apiPublish)
