@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
@@ -13,13 +14,15 @@ import (
 // caller is who makes a request: a token's name and role, or nobody (the public, a viewer).
 type caller struct {
 	queries.Token
-	Signed bool // a token was given
+	Signed bool   // a token was given (a Bearer token, or a browser session made with one)
+	csrf   string // a browser session's CSRF token
 }
 
 const callerKey = "kapacitet.caller"
 
-// authenticate reads `Authorization: Bearer TOKEN`. No header is the public (a viewer); an unknown, revoked
-// or malformed token is refused with 401, the same message for each.
+// authenticate reads `Authorization: Bearer TOKEN`, or else a browser's session cookie (session.go). No header
+// is the public (a viewer); an unknown, revoked or malformed token is refused with 401, the same message for
+// each; a session cookie that is not valid is the public.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c *echo.Context) error {
 		who := caller{Token: queries.Token{Role: "viewer"}}
@@ -35,6 +38,17 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return echo.NewHTTPError(http.StatusUnauthorized, "Ukendt eller tilbagekaldt token. (Unknown or revoked token.)")
 			}
 			who = caller{Token: t, Signed: true}
+		} else if ck, err := c.Cookie(sessionCookie); err == nil {
+			// a browser session: valid while signed, unexpired and its token active; anything else is the public
+			if sess, ok := s.readSession(ck.Value, time.Now()); ok {
+				t, found, err := s.sessionToken(c, sess.Name)
+				if err != nil {
+					return err
+				}
+				if found {
+					who = caller{Token: t, Signed: true, csrf: sess.CSRF}
+				}
+			}
 		}
 		c.Set(callerKey, who)
 		return next(c)

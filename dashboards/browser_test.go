@@ -585,7 +585,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	source := axeSource(t)
 	srv := serveWithControl(t)
 	b := newBrowser(t)
-	paths := append(append([]string(nil), pages...), "/tilgaengelighed", "/groups/nosuch")
+	paths := append(append([]string(nil), pages...), "/tilgaengelighed", "/groups/nosuch", "/signin")
 	for _, lang := range []string{"da", "en"} {
 		for _, p := range paths {
 			url := srv.URL + p + "?lang=" + lang

@@ -81,7 +81,7 @@ func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c *echo.Context) error {
 		etag, version, key := s.etagFor(c, sc)
 		h := c.Response().Header()
-		h.Set("Vary", "Authorization")
+		h.Set("Vary", "Authorization, Cookie")
 		h.Set("Cache-Control", "no-cache") // a browser may keep it, and asks again with If-None-Match
 		if match(c.Request().Header.Get("If-None-Match"), etag) {
 			s.cache.notModified.Add(1)
@@ -230,7 +230,21 @@ type tokenEntry struct {
 // tokenFor looks a token up, from the cache when it can.
 func (s *Server) tokenFor(c *echo.Context, secret string) (queries.Token, bool, error) {
 	sum := sha256.Sum256([]byte(secret))
-	key := hex.EncodeToString(sum[:])
+	return s.cachedToken("hash:"+hex.EncodeToString(sum[:]), func() (queries.Token, bool, error) {
+		return s.Store.TokenFor(c.Request().Context(), secret)
+	})
+}
+
+// sessionToken is the active token a browser session was made with, from the cache when it can: a revoked
+// token ends its sessions at once.
+func (s *Server) sessionToken(c *echo.Context, name string) (queries.Token, bool, error) {
+	return s.cachedToken("name:"+name, func() (queries.Token, bool, error) {
+		return s.Store.TokenNamed(c.Request().Context(), name)
+	})
+}
+
+// cachedToken is the token of key for the current data version, looked up when the cache lacks it.
+func (s *Server) cachedToken(key string, lookup func() (queries.Token, bool, error)) (queries.Token, bool, error) {
 	version, _ := s.Store.Versions()
 	s.tokens.mu.Lock()
 	if s.tokens.version != version || len(s.tokens.entries) >= maxCached {
@@ -241,7 +255,7 @@ func (s *Server) tokenFor(c *echo.Context, secret string) (queries.Token, bool, 
 	if ok {
 		return e.token, e.found, nil
 	}
-	t, found, err := s.Store.TokenFor(c.Request().Context(), secret)
+	t, found, err := lookup()
 	if err != nil {
 		return t, found, err
 	}

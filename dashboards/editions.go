@@ -158,6 +158,7 @@ type pageHead struct {
 	Demo                     bool
 	DemoLabel, AsOf, Edition string
 	Draft                    bool   // the page shows drafts: every chart says so
+	SignedIn                 bool   // the caller is signed in (or gave a token): the navigation offers to sign out
 	PrintCSS                 string // a stylesheet for print beside the site's (the report's page header)
 	// Standalone: the page is written to a file (kapacitet report), its styles and scripts inline
 	Standalone bool
@@ -182,7 +183,7 @@ func frame(ctx context.Context, rd *queries.Reader, r *request) (demo bool, demo
 // draft.
 func (h *pageHead) frame(ctx context.Context, rd *queries.Reader, r *request) error {
 	var err error
-	h.Draft = r.View.Draft
+	h.Draft, h.SignedIn = r.View.Draft, r.Signed
 	if h.Demo, h.DemoLabel, h.Edition, err = frame(ctx, rd, r); err != nil {
 		return err
 	}

@@ -22,11 +22,12 @@ type request struct {
 	Lang    string
 	View    queries.View
 	Measure string // the overview map's measure: places (default), per_1000, gap
+	Signed  bool   // the caller gave a token or is signed in
 }
 
 // parseRequest reads and validates the shared query parameters; draft=true needs an analyst or admin token.
 func parseRequest(c *echo.Context) (request, error) {
-	r := request{Lang: lang(c.QueryParam("lang")), Filter: analysis.Filter{TargetGroup: c.QueryParam("target_group"),
+	r := request{Lang: lang(c.QueryParam("lang")), Signed: callerOf(c).Signed, Filter: analysis.Filter{TargetGroup: c.QueryParam("target_group"),
 		PlaceType: c.QueryParam("place_type"), Kind: c.QueryParam("kind"), Severity: c.QueryParam("severity"),
 		Offer: c.QueryParam("offer")}}
 	if y := c.QueryParam("year"); y != "" {
@@ -265,11 +266,16 @@ func (s *Server) fillPlaces(p *overviewPage, places []queries.PlacesByLocation) 
 
 // render executes a page template into a buffer first, so a template error becomes a clean 500.
 func (s *Server) render(c *echo.Context, name string, page any) error {
+	return s.renderStatus(c, http.StatusOK, name, page)
+}
+
+// renderStatus renders template name with page as the answer with status.
+func (s *Server) renderStatus(c *echo.Context, status int, name string, page any) error {
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, page); err != nil {
 		return err
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return c.HTMLBlob(status, buf.Bytes())
 }
 
 func (s *Server) apiFindings(c *echo.Context) error {

@@ -53,6 +53,7 @@ type Server struct {
 	files  echo.HandlerFunc // the static files
 	cache  pageCache
 	tokens tokenCache
+	keyState
 }
 
 // NewServer builds the HTTP handler with every route of routes.go.

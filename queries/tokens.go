@@ -104,8 +104,13 @@ func (s *Reader) Tokens(ctx context.Context) ([]Token, error) {
 // TokenFor returns the token in force whose secret this is; ok is false for an unknown or revoked one. The
 // secret is looked up by its hash, so the comparison never runs over the secret itself.
 func (s *Reader) TokenFor(ctx context.Context, secret string) (t Token, ok bool, err error) {
-	err = s.q.QueryRowContext(ctx, `SELECT name, role, created_at, created_by FROM tokens WHERE hash = $1 AND revoked_at IS NULL`,
-		tokenHash(secret)).Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy)
+	return s.activeToken(ctx, "hash", tokenHash(secret))
+}
+
+// activeToken is the token whose column (hash or name) is value, if it is not revoked.
+func (s *Reader) activeToken(ctx context.Context, column, value string) (t Token, ok bool, err error) {
+	err = s.q.QueryRowContext(ctx, `SELECT name, role, created_at, created_by FROM tokens WHERE `+column+` = $1 AND revoked_at IS NULL`,
+		value).Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, false, nil
 	}
@@ -134,4 +139,30 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	s.counts.data.Add(1)
 	return nil
+}
+
+// SessionKey is the key that signs the browsers' session cookies: 32 random bytes made on first use and kept
+// in the database (so sessions outlive a restart; a restore or a new database signs everyone out).
+func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'session_key'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		v = hex.EncodeToString(key)
+		_, err = s.db.ExecContext(ctx, `INSERT INTO meta VALUES ('session_key', $1)`, v)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: session key: %w", err)
+	}
+	return hex.DecodeString(v)
+}
+
+// TokenNamed is the active (not revoked) token called name, for a browser session made with it.
+func (s *Reader) TokenNamed(ctx context.Context, name string) (Token, bool, error) {
+	return s.activeToken(ctx, "name", name)
 }
