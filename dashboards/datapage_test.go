@@ -68,6 +68,17 @@ func TestDataPage(t *testing.T) {
 			t.Errorf("no template link for %s", d)
 		}
 	}
+	// the downloads: the table of rows per dataset as CSV (its link on the page), every finding, the reports
+	for _, link := range []string{`href="/data?download=table-datasets.csv&lang=da" download`, `href="/data?download=table-datasets.xlsx&lang=da" download`,
+		`href="/api/v1/findings?municipality=all&lang=da"`, `href="/report/2023?lang=da"`} {
+		if !strings.Contains(body, link) {
+			t.Errorf("/data lacks the link %s", link)
+		}
+	}
+	_, rows := demoCSV(t, "capacity")
+	if _, csv := get(t, srv.URL+"/data?download=table-datasets.csv"); !strings.Contains(csv, "\nPladser;") || !strings.Contains(csv, ";"+danish(int64(len(rows)))+"\r\n") && !strings.Contains(csv, ";"+danish(int64(len(rows)))+"\n") {
+		t.Errorf("the CSV of the datasets lacks the capacity rows (%d): %s", len(rows), csv)
+	}
 	_, en := get(t, srv.URL+"/data?lang=en")
 	if !strings.Contains(en, "Edition 1, published ") || !strings.Contains(en, "Data and editions") || !strings.Contains(en, `lang="en"`) {
 		t.Error("the English /data page")
