@@ -16,6 +16,24 @@ import (
 // SupplyArrow streams the supply series (see Supply) as Arrow record batches to fn, for extracts and any
 // consumer that takes columns rather than rows. It needs the build tag duckdb_arrow (set by the Makefile).
 func (s *Store) SupplyArrow(ctx context.Context, v View, fn func(arrow.RecordBatch) error) error {
+	return s.arrowQuery(ctx, query("supply"), []any{int64(data.RegionCode), v.Draft}, nil, fn)
+}
+
+// Extract streams the extract of dataset d under f (ExtractSQL): its schema to start (also when there are
+// no rows), then its rows as Arrow record batches to fn, DuckDB's types kept (DECIMAL for decimals, INTEGER,
+// BIGINT, BOOLEAN, VARCHAR), one batch in memory at a time.
+func (s *Store) Extract(ctx context.Context, d *data.Dataset, f ExtractFilter, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
+	q, args, err := ExtractSQL(d, f)
+	if err != nil {
+		return err
+	}
+	s.counts.queries.Add(1)
+	return s.arrowQuery(ctx, q, args, start, fn)
+}
+
+// arrowQuery runs q with args on a connection of its own, hands its schema to start (when not nil) and
+// each record batch to fn.
+func (s *Store) arrowQuery(ctx context.Context, q string, args []any, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: arrow: %w", err)
@@ -26,11 +44,16 @@ func (s *Store) SupplyArrow(ctx context.Context, v View, fn func(arrow.RecordBat
 		if err != nil {
 			return fmt.Errorf("store: arrow: %w", err)
 		}
-		rr, err := a.QueryContext(ctx, query("supply"), int64(data.RegionCode), v.Draft)
+		rr, err := a.QueryContext(ctx, q, args...)
 		if err != nil {
-			return fmt.Errorf("store: arrow supply: %w", err)
+			return fmt.Errorf("store: arrow: %w", err)
 		}
 		defer rr.Release()
+		if start != nil {
+			if err := start(rr.Schema()); err != nil {
+				return err
+			}
+		}
 		for rr.Next() {
 			if err := fn(rr.RecordBatch()); err != nil {
 				return err

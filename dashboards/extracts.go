@@ -1,0 +1,271 @@
+package dashboards
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// Extracts: GET /api/v1/extracts/{dataset}.{parquet|csv|arrow} streams a dataset's rows, names beside codes,
+// with the pages' filters, record batch by record batch from DuckDB to the client (memory does not grow with
+// the extract). The public gets the editions of the datasets without person counts; demand, survey and
+// purchases hold counts of persons below 5 and free text, so their extracts are for analysts until the
+// extracts apply the disclosure control of the findings.
+
+// extractFormats are the formats and their content types.
+var extractFormats = map[string]string{
+	"parquet": "application/vnd.apache.parquet",
+	"arrow":   "application/vnd.apache.arrow.stream",
+	"csv":     "text/csv; charset=utf-8",
+}
+
+// personCounts are the datasets whose rows count persons (or hold their free text).
+var personCounts = map[string]bool{"demand": true, "survey": true, "purchases": true}
+
+// extractRequest is an extract asked for: the dataset, the format and the filters.
+type extractRequest struct {
+	dataset *data.Dataset
+	format  string
+	filter  queries.ExtractFilter
+	excelDA bool // CSV for Danish Excel: ";", decimal comma, a byte order mark
+}
+
+func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
+	var x extractRequest
+	name, format, _ := strings.Cut(c.Param("file"), ".")
+	d, ok := data.DatasetByName(name)
+	if _, known := extractFormats[format]; !ok || !known {
+		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), data.DatasetNames()))
+	}
+	x.dataset, x.format = d, format
+	r, err := parseRequest(c)
+	if err != nil {
+		return x, err
+	}
+	f := queries.ExtractFilter{Draft: r.View.Draft, Year: r.Year, TargetGroup: r.TargetGroup, Lang: r.Lang, Category: c.QueryParam("category")}
+	if r.PlaceType != data.PlaceTypeAll.Code {
+		f.PlaceType = r.PlaceType
+	}
+	if r.Municipality != analysis.AllAreas && r.Municipality != data.RegionCode {
+		f.Municipality = r.Municipality
+	}
+	if f.Category != "" && !slicesContainsCode(data.Categories, f.Category) {
+		return x, badRequest{fmt.Sprintf("Ukendt kategori %q: kommunal, privat eller socialaftale. (Unknown category.)", f.Category)}
+	}
+	for _, p := range []struct {
+		name string
+		into *int64
+	}{{"batch", &f.Batch}, {"edition", &f.Edition}} {
+		if v := c.QueryParam(p.name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return x, badRequest{fmt.Sprintf("Ugyldig %s %q. (Invalid %s.)", p.name, v, p.name)}
+			}
+			*p.into = n
+		}
+	}
+	switch dialect := c.QueryParam("dialect"); dialect {
+	case "":
+	case "excel-da":
+		x.excelDA = format == "csv"
+	default:
+		return x, badRequest{fmt.Sprintf("Ukendt dialect %q: excel-da. (Unknown dialect.)", dialect)}
+	}
+	if _, _, err := queries.ExtractSQL(d, f); err != nil {
+		return x, invalid(err)
+	}
+	if personCounts[d.Name] && !f.Draft {
+		if _, err := require(c, "analyst"); err != nil {
+			return x, err
+		}
+	}
+	x.filter = f
+	return x, nil
+}
+
+func slicesContainsCode(codes []data.Code, code string) bool {
+	for _, c := range codes {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// fileName says what an extract holds: kapacitet_capacity_2022_autisme-boern.parquet.
+func (x extractRequest) fileName() string {
+	parts := []string{"kapacitet", x.dataset.Name}
+	f := x.filter
+	if f.Year != 0 {
+		parts = append(parts, strconv.Itoa(f.Year))
+	}
+	for _, p := range []string{f.TargetGroup, f.PlaceType, f.Category} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if f.Municipality != 0 {
+		parts = append(parts, strconv.Itoa(f.Municipality))
+	}
+	if f.Batch != 0 {
+		parts = append(parts, fmt.Sprintf("batch%d", f.Batch))
+	}
+	if f.Edition != 0 {
+		parts = append(parts, fmt.Sprintf("udgave%d", f.Edition))
+	}
+	if f.Draft {
+		parts = append(parts, "kladde")
+	}
+	return strings.Join(parts, "_") + "." + x.format
+}
+
+// apiExtract answers GET /api/v1/extracts/{dataset}.{format}.
+func (s *Server) apiExtract(c *echo.Context) error {
+	x, err := s.parseExtract(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Type", extractFormats[x.format])
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, x.fileName()))
+	h.Set("Cache-Control", "no-store")
+	w := bufio.NewWriterSize(c.Response(), 64<<10)
+	rows, err := s.writeExtract(c, w, x)
+	if err == nil {
+		err = w.Flush()
+	}
+	who := callerOf(c)
+	s.Logger.Info("export", "who", who.Name, "role", who.Role, "dataset", x.dataset.Name, "format", x.format,
+		"filters", c.Request().URL.RawQuery, "rows", rows, "error", err)
+	return err
+}
+
+// writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
+// query has started, so an error of the query still answers with the error shape.
+func (s *Server) writeExtract(c *echo.Context, w io.Writer, x extractRequest) (rows int64, err error) {
+	var out extractWriter
+	err = s.Store.Extract(c.Request().Context(), x.dataset, x.filter, func(schema *arrow.Schema) error {
+		out, err = newExtractWriter(w, x, schema, s.Version)
+		return err
+	}, func(rec arrow.RecordBatch) error {
+		rows += rec.NumRows()
+		return out.write(rec)
+	})
+	if err != nil {
+		return rows, err
+	}
+	return rows, out.close()
+}
+
+// extractWriter writes record batches in one format.
+type extractWriter interface {
+	write(arrow.RecordBatch) error
+	close() error
+}
+
+func newExtractWriter(w io.Writer, x extractRequest, schema *arrow.Schema, version string) (extractWriter, error) {
+	switch x.format {
+	case "arrow":
+		return &arrowWriter{ipc.NewWriter(w, ipc.WithSchema(schema))}, nil
+	case "parquet":
+		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("kapacitet "+version))
+		fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range extractMetadata(x, version) {
+			if err := fw.AppendKeyValueMetadata(k, v); err != nil {
+				return nil, err
+			}
+		}
+		return &parquetWriter{fw}, nil
+	}
+	return newCSVWriter(w, x, schema)
+}
+
+// extractMetadata is what a Parquet extract says about itself.
+func extractMetadata(x extractRequest, version string) map[string]string {
+	m := map[string]string{"kapacitet.version": version, "kapacitet.dataset": x.dataset.Name,
+		"kapacitet.view": map[bool]string{true: "draft", false: "published"}[x.filter.Draft]}
+	if x.filter.Edition != 0 {
+		m["kapacitet.edition"] = strconv.FormatInt(x.filter.Edition, 10)
+	}
+	if x.filter.Batch != 0 {
+		m["kapacitet.batch"] = strconv.FormatInt(x.filter.Batch, 10)
+	}
+	return m
+}
+
+type arrowWriter struct{ w *ipc.Writer }
+
+func (a *arrowWriter) write(rec arrow.RecordBatch) error { return a.w.Write(rec) }
+func (a *arrowWriter) close() error                      { return a.w.Close() }
+
+type parquetWriter struct{ w *pqarrow.FileWriter }
+
+func (p *parquetWriter) write(rec arrow.RecordBatch) error { return p.w.Write(rec) }
+func (p *parquetWriter) close() error                      { return p.w.Close() }
+
+// csvWriter writes UTF-8 CSV: "," and "." decimals, or for Danish Excel ";", decimal commas and a byte
+// order mark. Empty cells are missing values.
+type csvWriter struct {
+	w       *csv.Writer
+	excelDA bool
+	row     []string
+}
+
+func newCSVWriter(w io.Writer, x extractRequest, schema *arrow.Schema) (*csvWriter, error) {
+	c := &csvWriter{w: csv.NewWriter(w), excelDA: x.excelDA}
+	if x.excelDA {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return nil, err
+		}
+		c.w.Comma = ';'
+	}
+	var head []string
+	for _, f := range schema.Fields() {
+		head = append(head, f.Name)
+	}
+	return c, c.w.Write(head)
+}
+
+func (c *csvWriter) write(rec arrow.RecordBatch) error {
+	cols := rec.Columns()
+	for i := 0; i < int(rec.NumRows()); i++ {
+		c.row = c.row[:0]
+		for _, col := range cols {
+			v := ""
+			if !col.IsNull(i) {
+				v = col.ValueStr(i)
+				if c.excelDA && col.DataType().ID() == arrow.DECIMAL128 {
+					v = strings.Replace(v, ".", ",", 1)
+				}
+			}
+			c.row = append(c.row, v)
+		}
+		if err := c.w.Write(c.row); err != nil {
+			return err
+		}
+	}
+	return c.w.Error()
+}
+
+func (c *csvWriter) close() error {
+	c.w.Flush()
+	return c.w.Error()
+}

@@ -1,0 +1,172 @@
+package dashboards_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// The capacity extract of 2023 for autism places in each format, read back by readers that are not the
+// writer (pqarrow, arrow's IPC reader, a CSV parser): the rows and sums of the demo file, DECIMAL for the
+// occupied full-year places (not DOUBLE), names beside codes; the file name says what is inside. Person
+// counts are for analysts; unknown datasets and formats are 404, filters a dataset lacks 400.
+func TestExtracts(t *testing.T) {
+	srv, st := mustServe(t)
+	_, caps := demoCSV(t, "capacity")
+	var want struct {
+		rows           int
+		places, occHun int64
+	}
+	for _, r := range caps {
+		if r["year"] == "2023" && r["target_group"] == "autisme-boern" {
+			want.rows++
+			n, _ := strconv.ParseInt(r["places"], 10, 64)
+			want.places += n
+			if o := r["occupied"]; o != "" {
+				f, _ := strconv.ParseFloat(o, 64)
+				want.occHun += int64(f*100 + 0.5)
+			}
+		}
+	}
+	const q = "?year=2023&target_group=autisme-boern"
+	check := func(format string, rows int, places, occHun int64) {
+		t.Helper()
+		if rows != want.rows || places != want.places || occHun != want.occHun {
+			t.Errorf("%s: %d rows, %d places, %d hundredths occupied; want %+v", format, rows, places, occHun, want)
+		}
+	}
+	// Parquet, read with pqarrow
+	res, body := get(t, srv.URL+"/api/v1/extracts/capacity.parquet"+q)
+	if res.StatusCode != 200 || res.Header.Get("Content-Disposition") != `attachment; filename="kapacitet_capacity_2023_autisme-boern.parquet"` {
+		t.Fatalf("parquet: %d %v", res.StatusCode, res.Header)
+	}
+	pf, err := file.NewParquetReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := pf.MetaData().KeyValueMetadata().FindValue("kapacitet.dataset"); v == nil || *v != "capacity" {
+		t.Errorf("parquet metadata: %v", pf.MetaData().KeyValueMetadata())
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	sch := tbl.Schema()
+	typeOf := func(name string) arrow.DataType {
+		i := sch.FieldIndices(name)
+		if len(i) == 0 {
+			t.Fatalf("no column %s in %v", name, sch)
+		}
+		return sch.Field(i[0]).Type
+	}
+	if dt, ok := typeOf("occupied").(*arrow.Decimal128Type); !ok || dt.Scale != 2 {
+		t.Errorf("occupied is %v, want DECIMAL(…, 2)", typeOf("occupied"))
+	}
+	if typeOf("places").ID() != arrow.INT64 || typeOf("year").ID() != arrow.INT32 || typeOf("agreement").ID() != arrow.BOOL || typeOf("location_name").ID() != arrow.STRING {
+		t.Errorf("types: %v", sch)
+	}
+	places, occ := int64(0), int64(0)
+	tr := array.NewTableReader(tbl, 1000)
+	for tr.Next() {
+		places, occ = sumRecord(t, tr.RecordBatch(), places, occ)
+	}
+	check("parquet", int(tbl.NumRows()), places, occ)
+
+	// Arrow IPC stream
+	_, body = get(t, srv.URL+"/api/v1/extracts/capacity.arrow"+q)
+	rd, err := ipc.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	places, occ = 0, 0
+	for rd.Next() {
+		rows += int(rd.RecordBatch().NumRows())
+		places, occ = sumRecord(t, rd.RecordBatch(), places, occ)
+	}
+	rd.Release()
+	check("arrow", rows, places, occ)
+
+	// CSV, and CSV for Danish Excel
+	for _, dialect := range []string{"", "excel-da"} {
+		_, body = get(t, srv.URL+"/api/v1/extracts/capacity.csv"+q+"&dialect="+dialect)
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
+		if dialect != "" {
+			r.Comma = ';'
+			if !strings.HasPrefix(body, "\ufeff") {
+				t.Error("excel-da: no byte order mark")
+			}
+		}
+		recs, err := r.ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("csv %s: %v", dialect, err)
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		places, occ = 0, 0
+		for _, rec := range recs[1:] {
+			n, _ := strconv.ParseInt(rec[col["places"]], 10, 64)
+			places += n
+			if o := strings.Replace(rec[col["occupied"]], ",", ".", 1); o != "" {
+				f, _ := strconv.ParseFloat(o, 64)
+				occ += int64(f*100 + 0.5)
+			}
+			if rec[col["target_group_name"]] != "Børn og unge med autisme" || rec[col["location_name"]] == "" {
+				t.Errorf("csv %s: names %q", dialect, rec)
+			}
+		}
+		check("csv "+dialect, len(recs)-1, places, occ)
+	}
+
+	// person counts: analysts only (for now); the public gets 401, an analyst the rows
+	if res, _ := get(t, srv.URL+"/api/v1/extracts/demand.csv"); res.StatusCode != 401 {
+		t.Errorf("demand for the public: %d", res.StatusCode)
+	}
+	analyst, _ := st.CreateToken(context.Background(), "x", "analyst", "test")
+	_, demand := demoCSV(t, "demand")
+	if code, body := getAs(t, srv.URL+"/api/v1/extracts/demand.csv", analyst); code != 200 || strings.Count(body, "\n") != len(demand)+1 {
+		t.Errorf("demand for an analyst: %d, %d lines, want %d", code, strings.Count(body, "\n"), len(demand)+1)
+	}
+	for path, code := range map[string]int{"/api/v1/extracts/nosuch.csv": 404, "/api/v1/extracts/capacity.pdf": 404, "/api/v1/extracts/population.csv?place_type=dag": 400,
+		"/api/v1/extracts/capacity.csv?category=x": 400, "/api/v1/extracts/capacity.csv?batch=x": 400, "/api/v1/extracts/capacity.csv?draft=true": 401,
+		"/api/v1/extracts/offers.csv?year=2099": 200} {
+		if res, body := get(t, srv.URL+path); res.StatusCode != code {
+			t.Errorf("%s: %d, want %d: %s", path, res.StatusCode, code, body)
+		}
+	}
+}
+
+// sumRecord adds a record batch's places and occupied hundredths (a DECIMAL with two decimals).
+func sumRecord(t *testing.T, rec arrow.RecordBatch, places, occ int64) (int64, int64) {
+	t.Helper()
+	sch := rec.Schema()
+	p := rec.Column(sch.FieldIndices("places")[0]).(*array.Int64)
+	o, ok := rec.Column(sch.FieldIndices("occupied")[0]).(*array.Decimal128)
+	if !ok {
+		t.Fatalf("occupied is %T", rec.Column(sch.FieldIndices("occupied")[0]))
+	}
+	for i := 0; i < int(rec.NumRows()); i++ {
+		places += p.Value(i)
+		if !o.IsNull(i) {
+			occ += int64(o.Value(i).LowBits()) // small, positive
+		}
+	}
+	return places, occ
+}

@@ -1,0 +1,120 @@
+package queries
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kapacitet/kapacitet/data"
+)
+
+// ExtractFilter selects the rows of a dataset extract. Zero values select everything; a filter on a column
+// the dataset lacks is an error (ExtractSQL).
+type ExtractFilter struct {
+	Draft        bool // the current rows (analysts); else the rows of each year's latest edition
+	Year         int
+	TargetGroup  string
+	Municipality int // a municipality column (any of the dataset's) equals it
+	PlaceType    string
+	Category     string // capacity only
+	Batch        int64  // the rows loaded by this batch
+	Edition      int64  // the rows of this edition (its year's rows as of its batch)
+	Lang         string // the language of the names beside the codes
+}
+
+// ExtractColumn is a column of an extract: the dataset's columns in their order, each code followed by its
+// name (municipality and target-group names).
+type ExtractColumn struct {
+	Name string
+	Kind data.Kind
+	Of   string // for a name column: the code column it names
+}
+
+// ExtractColumns lists an extract's columns for dataset d.
+func ExtractColumns(d *data.Dataset) []ExtractColumn {
+	var out []ExtractColumn
+	for _, c := range append(append([]data.Column(nil), d.Columns...), d.Derived...) {
+		out = append(out, ExtractColumn{Name: c.Name, Kind: c.Kind})
+		if c.Kind == data.KindMunicipality || c.Kind == data.KindTargetGroup {
+			out = append(out, ExtractColumn{Name: c.Name + "_name", Kind: data.KindText, Of: c.Name})
+		}
+	}
+	return out
+}
+
+// ExtractSQL is the query of an extract of d under f and its arguments: the rows in load order, with names
+// beside codes; the filters are placeholders.
+func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
+	nameCol := "name_da"
+	if f.Lang == "en" {
+		nameCol = "name_en"
+	}
+	var sel, joins, munis []string
+	has := map[string]bool{}
+	for _, c := range ExtractColumns(d) {
+		has[c.Name] = c.Of == ""
+		switch {
+		case c.Of == "":
+			sel = append(sel, "r."+c.Name)
+			if c.Kind == data.KindMunicipality {
+				munis = append(munis, "r."+c.Name)
+			}
+		case c.Kind == data.KindText && strings.HasSuffix(c.Name, "_name"):
+			alias := "n_" + c.Of
+			if col, _ := d.Column(c.Of); col.Kind == data.KindMunicipality {
+				joins = append(joins, fmt.Sprintf("LEFT JOIN municipalities %s ON %s.code = r.%s", alias, alias, c.Of))
+				sel = append(sel, fmt.Sprintf("%s.name AS %s", alias, c.Name))
+			} else {
+				joins = append(joins, fmt.Sprintf("LEFT JOIN target_groups %s ON %s.code = r.%s", alias, alias, c.Of))
+				sel = append(sel, fmt.Sprintf("%s.%s AS %s", alias, nameCol, c.Name))
+			}
+		}
+	}
+	var args []any
+	var where []string
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Edition != 0 {
+		// the edition's rows, whatever was published since: its year's rows as of its batch
+		where = append(where, fmt.Sprintf(`EXISTS (SELECT 1 FROM editions e WHERE e.id = %s AND e.year = r.year AND r.batch_id <= e.as_of_batch
+    AND (r.replaced_by IS NULL OR r.replaced_by > e.as_of_batch))`, arg(f.Edition)))
+	} else {
+		where = append(where, "CASE WHEN "+arg(f.Draft)+" THEN r.draft_visible ELSE r.published_visible END")
+	}
+	need := func(col, filter string) error {
+		if !has[col] {
+			return fmt.Errorf("%s has no %s: the filter %s does not apply to it", d.Name, col, filter)
+		}
+		return nil
+	}
+	if f.Year != 0 {
+		where = append(where, "r.year = "+arg(f.Year))
+	}
+	for _, c := range []struct{ col, value string }{{"target_group", f.TargetGroup}, {"place_type", f.PlaceType}, {"category", f.Category}} {
+		if c.value == "" {
+			continue
+		}
+		if err := need(c.col, c.col); err != nil {
+			return "", nil, err
+		}
+		where = append(where, "r."+c.col+" = "+arg(c.value))
+	}
+	if f.Municipality != 0 {
+		if len(munis) == 0 {
+			return "", nil, fmt.Errorf("%s has no municipality column: the filter municipality does not apply to it", d.Name)
+		}
+		p := arg(f.Municipality)
+		var either []string
+		for _, m := range munis {
+			either = append(either, m+" = "+p)
+		}
+		where = append(where, "("+strings.Join(either, " OR ")+")")
+	}
+	if f.Batch != 0 {
+		where = append(where, "r.batch_id = "+arg(f.Batch))
+	}
+	q := fmt.Sprintf("SELECT %s\nFROM %s_rows r\n%s\nWHERE %s\nORDER BY r.batch_id, r.line",
+		strings.Join(sel, ", "), d.Name, strings.Join(joins, "\n"), strings.Join(where, "\n  AND "))
+	return q, args, nil
+}
