@@ -21,7 +21,7 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// Extracts: GET /api/v1/extracts/{dataset}.{parquet|csv|arrow} streams a dataset's rows, names beside codes,
+// Extracts: GET /api/v1/extracts/{dataset}.{parquet|csv|xlsx|arrow} streams a dataset's rows, names beside codes,
 // with the pages' filters, record batch by record batch from DuckDB to the client (memory does not grow with
 // the extract). The public gets the editions of the datasets without person counts; demand, survey and
 // purchases hold counts of persons below 5 and free text, so their extracts are for analysts until the
@@ -29,6 +29,7 @@ import (
 
 // extractFormats are the formats and their content types.
 var extractFormats = map[string]string{
+	"xlsx":    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"parquet": "application/vnd.apache.parquet",
 	"arrow":   "application/vnd.apache.arrow.stream",
 	"csv":     "text/csv; charset=utf-8",
@@ -50,7 +51,7 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	name, format, _ := strings.Cut(c.Param("file"), ".")
 	d, ok := data.DatasetByName(name)
 	if _, known := extractFormats[format]; !ok || !known {
-		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), data.DatasetNames()))
+		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv, .xlsx eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), data.DatasetNames()))
 	}
 	x.dataset, x.format = d, format
 	r, err := parseRequest(c)
@@ -194,6 +195,8 @@ func newExtractWriter(w io.Writer, x extractRequest, schema *arrow.Schema, versi
 			}
 		}
 		return &parquetWriter{fw}, nil
+	case "xlsx":
+		return newXLSXWriter(w, x, schema)
 	}
 	return newCSVWriter(w, x, schema)
 }

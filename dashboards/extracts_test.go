@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/xuri/excelize/v2"
 )
 
 // The capacity extract of 2023 for autism places in each format, read back by readers that are not the
@@ -133,6 +134,53 @@ func TestExtracts(t *testing.T) {
 			}
 		}
 		check("csv "+dialect, len(recs)-1, places, occ)
+	}
+
+	// XLSX, read with excelize: numbers as numbers, the header frozen, the codebook
+	_, body = get(t, srv.URL+"/api/v1/extracts/capacity.xlsx"+q)
+	xf, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xf.Close()
+	xrows, err := xf.GetRows("Data", excelize.Options{RawCellValue: true})
+	if err != nil || len(xrows) < 2 {
+		t.Fatalf("xlsx: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range xrows[0] {
+		col[h] = i
+	}
+	places, occ = 0, 0
+	for i, r := range xrows[1:] {
+		cell, _ := excelize.CoordinatesToCellName(col["places"]+1, i+2)
+		if typ, _ := xf.GetCellType("Data", cell); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Fatalf("xlsx %s is %v, not a number", cell, typ)
+		}
+		n, _ := strconv.ParseInt(r[col["places"]], 10, 64)
+		places += n
+		if len(r) > col["occupied"] && r[col["occupied"]] != "" {
+			f, _ := strconv.ParseFloat(r[col["occupied"]], 64)
+			occ += int64(f*100 + 0.5)
+		}
+	}
+	check("xlsx", len(xrows)-1, places, occ)
+	if panes, err := xf.GetPanes("Data"); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("xlsx: the header is not frozen: %+v", panes)
+	}
+	book, _ := xf.GetRows("Kodebog")
+	var codebook []string
+	for _, r := range book {
+		codebook = append(codebook, strings.Join(r, "="))
+	}
+	for _, want := range []string{"autisme-boern=Børn og unge med autisme", "doegn=døgnpladser", "851=Aalborg", "places="} {
+		found := false
+		for _, r := range codebook {
+			found = found || strings.HasPrefix(r, want)
+		}
+		if !found {
+			t.Errorf("the codebook lacks %q: %q", want, codebook)
+		}
 	}
 
 	// person counts: analysts only (for now); the public gets 401, an analyst the rows
