@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -146,7 +147,7 @@ func (s *Server) apiExtract(c *echo.Context) error {
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, x.fileName()))
 	h.Set("Cache-Control", "no-store")
 	w := bufio.NewWriterSize(c.Response(), 64<<10)
-	rows, err := s.writeExtract(c, w, x)
+	rows, err := s.writeExtract(c.Request().Context(), w, x, nil)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -158,13 +159,16 @@ func (s *Server) apiExtract(c *echo.Context) error {
 
 // writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
 // query has started, so an error of the query still answers with the error shape.
-func (s *Server) writeExtract(c *echo.Context, w io.Writer, x extractRequest) (rows int64, err error) {
+func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest, progress func(rows int64)) (rows int64, err error) {
 	var out extractWriter
-	err = s.Store.Extract(c.Request().Context(), x.dataset, x.filter, func(schema *arrow.Schema) error {
+	err = s.Store.Extract(ctx, x.dataset, x.filter, func(schema *arrow.Schema) error {
 		out, err = newExtractWriter(w, x, schema, s.Version)
 		return err
 	}, func(rec arrow.RecordBatch) error {
 		rows += rec.NumRows()
+		if progress != nil {
+			progress(rows)
+		}
 		return out.write(rec)
 	})
 	if err != nil {
@@ -185,7 +189,8 @@ func newExtractWriter(w io.Writer, x extractRequest, schema *arrow.Schema, versi
 		return &arrowWriter{ipc.NewWriter(w, ipc.WithSchema(schema))}, nil
 	case "parquet":
 		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("kapacitet "+version))
-		fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		// (the writer alone: closing the file is the caller's)
+		fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
 			return nil, err
 		}
@@ -271,4 +276,89 @@ func (c *csvWriter) write(rec arrow.RecordBatch) error {
 func (c *csvWriter) close() error {
 	c.w.Flush()
 	return c.w.Error()
+}
+
+// ExportRequest is an extract asked for outside HTTP (kapacitet export): the dataset, the format and the
+// filters; ExcelDA gives CSV for Danish Excel.
+type ExportRequest struct {
+	Dataset, Format string
+	Filter          queries.ExtractFilter
+	ExcelDA         bool
+}
+
+func (d Deps) exportRequest(req ExportRequest) (*Server, extractRequest, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, extractRequest{}, err
+	}
+	ds, ok := data.DatasetByName(req.Dataset)
+	if _, known := extractFormats[req.Format]; !ok || !known {
+		return nil, extractRequest{}, fmt.Errorf("unknown dataset or format %s.%s: datasets %s; formats parquet, csv, xlsx, arrow", req.Dataset, req.Format, data.DatasetNames())
+	}
+	x := extractRequest{dataset: ds, format: req.Format, filter: req.Filter, excelDA: req.ExcelDA && req.Format == "csv"}
+	if _, _, err := queries.ExtractSQL(ds, x.filter); err != nil {
+		return nil, x, err
+	}
+	return s, x, nil
+}
+
+// Export writes the extract of req to w, as the API does, calling progress with the rows written so far.
+func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progress func(rows int64)) (int64, error) {
+	s, x, err := d.exportRequest(req)
+	if err != nil {
+		return 0, err
+	}
+	return s.writeExtract(ctx, w, x, progress)
+}
+
+// ExportPartitioned writes the extract of req as a Hive-partitioned folder, one file per partition:
+// by "year" and/or "municipality" (the dataset's first municipality column), e.g.
+// year=2022/location=851/part-0.parquet; the partition columns are in the paths, not in the files (as
+// Spark, Trino and DuckDB read them). create makes a file at a path relative to the folder.
+func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []string, create func(path string) (io.WriteCloser, error), progress func(rows int64)) (files int, rows int64, err error) {
+	s, x, err := d.exportRequest(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	var cols []string
+	for _, b := range by {
+		col, err := queries.PartitionColumn(x.dataset, b)
+		if err != nil {
+			return 0, 0, err
+		}
+		cols = append(cols, col)
+	}
+	var parts [][]int64
+	if err := s.Store.Read(ctx, func(rd *queries.Reader) error {
+		parts, err = rd.Partitions(ctx, x.dataset, x.filter, cols)
+		return err
+	}); err != nil {
+		return 0, 0, err
+	}
+	for _, values := range parts {
+		px := x
+		px.filter.Equal = map[string]int64{}
+		var dirs []string
+		for i, col := range cols {
+			px.filter.Equal[col] = values[i]
+			dirs = append(dirs, fmt.Sprintf("%s=%d", col, values[i]))
+		}
+		f, err := create(strings.Join(append(dirs, "part-0."+x.format), "/"))
+		if err != nil {
+			return files, rows, err
+		}
+		n, err := s.writeExtract(ctx, f, px, func(n int64) {
+			if progress != nil {
+				progress(rows + n)
+			}
+		})
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return files, rows, err
+		}
+		files, rows = files+1, rows+n
+	}
+	return files, rows, nil
 }

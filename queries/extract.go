@@ -1,7 +1,9 @@
 package queries
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -19,6 +21,9 @@ type ExtractFilter struct {
 	Batch        int64  // the rows loaded by this batch
 	Edition      int64  // the rows of this edition (its year's rows as of its batch)
 	Lang         string // the language of the names beside the codes
+	// Equal are exact values of columns (a Hive partition: year=2022, location=851), and those columns are
+	// left out of the extract (their values are in the partition's path)
+	Equal map[string]int64
 }
 
 // ExtractColumn is a column of an extract: the dataset's columns in their order, each code followed by its
@@ -52,9 +57,12 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 	has := map[string]bool{}
 	for _, c := range ExtractColumns(d) {
 		has[c.Name] = c.Of == ""
+		_, omit := f.Equal[c.Name]
 		switch {
 		case c.Of == "":
-			sel = append(sel, "r."+c.Name)
+			if !omit {
+				sel = append(sel, "r."+c.Name)
+			}
 			if c.Kind == data.KindMunicipality {
 				munis = append(munis, "r."+c.Name)
 			}
@@ -111,10 +119,81 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 		}
 		where = append(where, "("+strings.Join(either, " OR ")+")")
 	}
+	for _, col := range sortedKeys(f.Equal) {
+		if err := need(col, col); err != nil {
+			return "", nil, err
+		}
+		where = append(where, "r."+col+" = "+arg(f.Equal[col]))
+	}
 	if f.Batch != 0 {
 		where = append(where, "r.batch_id = "+arg(f.Batch))
 	}
 	q := fmt.Sprintf("SELECT %s\nFROM %s_rows r\n%s\nWHERE %s\nORDER BY r.batch_id, r.line",
 		strings.Join(sel, ", "), d.Name, strings.Join(joins, "\n"), strings.Join(where, "\n  AND "))
 	return q, args, nil
+}
+
+// PartitionColumn is the column of d that a Hive partition by what names ("year", "municipality") splits
+// on: year, or the first municipality column (the place's for capacity and offers, the buyer's for
+// purchases), so that every row is in one partition.
+func PartitionColumn(d *data.Dataset, what string) (string, error) {
+	switch what {
+	case "year":
+		return "year", nil
+	case "municipality":
+		for _, c := range d.Columns {
+			if c.Kind == data.KindMunicipality {
+				return c.Name, nil
+			}
+		}
+		return "", fmt.Errorf("%s has no municipality column to partition by", d.Name)
+	}
+	return "", fmt.Errorf("cannot partition by %q: year or municipality", what)
+}
+
+// PartitionSQL lists the distinct values of cols among the rows an extract of d under f selects.
+func PartitionSQL(d *data.Dataset, f ExtractFilter, cols []string) (string, []any, error) {
+	q, args, err := ExtractSQL(d, ExtractFilter{Draft: f.Draft, Year: f.Year, TargetGroup: f.TargetGroup, Municipality: f.Municipality,
+		PlaceType: f.PlaceType, Category: f.Category, Batch: f.Batch, Edition: f.Edition, Lang: f.Lang})
+	if err != nil {
+		return "", nil, err
+	}
+	q = q[:strings.LastIndex(q, "\nORDER BY")] // the rows, unordered
+	return fmt.Sprintf("SELECT DISTINCT %s FROM (%s) ORDER BY ALL", strings.Join(cols, ", "), q), args, nil
+}
+
+func sortedKeys(m map[string]int64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Partitions lists the distinct values of cols (integer columns: year, a municipality) among the rows of
+// the extract of d under f, in order.
+func (s *Reader) Partitions(ctx context.Context, d *data.Dataset, f ExtractFilter, cols []string) ([][]int64, error) {
+	q, args, err := PartitionSQL(d, f, cols)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: partitions: %w", err)
+	}
+	defer rs.Close()
+	var out [][]int64
+	for rs.Next() {
+		v := make([]int64, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range v {
+			ptrs[i] = &v[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
 }

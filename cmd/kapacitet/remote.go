@@ -184,10 +184,13 @@ func remoteRole(name string, args []string) string {
 		return "analyst"
 	case "template":
 		return "analyst"
-	case "report":
-		if slices.ContainsFunc(args, func(a string) bool {
+	case "report", "export":
+		draft := slices.ContainsFunc(args, func(a string) bool {
 			return a == "--draft" || a == "-draft" || a == "--draft=true" || a == "-draft=true"
-		}) {
+		})
+		// the extracts of person counts are for analysts (dashboards.personCounts)
+		persons := name == "export" && slices.ContainsFunc(args, func(a string) bool { return a == "demand" || a == "survey" || a == "purchases" })
+		if draft || persons {
 			return "analyst"
 		}
 		return "viewer"
