@@ -69,11 +69,7 @@ func runExport(e *env, args []string) error {
 		}
 		filter.Municipality = area
 	}
-	cfg, err := f.analysisConfig()
-	if err != nil {
-		return err
-	}
-	st, err := f.open(e)
+	cfg, st, err := f.openWithConfig(e)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,7 @@ func runGaps(e *env, args []string) error {
 	if err := x.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	cfg, err := f.analysisConfig()
-	if err != nil {
-		return err
-	}
-	st, err := f.open(e)
+	cfg, st, err := f.openWithConfig(e)
 	if err != nil {
 		return err
 	}

@@ -42,11 +42,7 @@ func runPublish(e *env, args []string) error {
 	if *lang != "da" && *lang != "en" {
 		return usagef("invalid --lang %q: da or en", *lang)
 	}
-	cfg, err := f.analysisConfig()
-	if err != nil {
-		return err
-	}
-	st, err := f.open(e)
+	cfg, st, err := f.openWithConfig(e)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,7 @@ func runReport(e *env, args []string) error {
 	case *lang != "da" && *lang != "en":
 		return usagef("invalid --lang %q: da or en", *lang)
 	}
-	cfg, err := f.analysisConfig()
-	if err != nil {
-		return err
-	}
-	st, err := f.open(e)
+	cfg, st, err := f.openWithConfig(e)
 	if err != nil {
 		return err
 	}

@@ -311,6 +311,17 @@ func (f *flags) configFile() ([]byte, error) {
 	return b, nil
 }
 
+// openWithConfig reads the analysis configuration, then opens the database (see open).
+func (f *flags) openWithConfig(e *env) (analysis.Config, *queries.Store, error) {
+	cfg, err := f.analysisConfig()
+	if err != nil {
+		return cfg, nil, err
+	}
+	st, err := f.open(e)
+	return cfg, st, err
+}
+
+// analysisConfig is the analysis part of the configuration in force (the defaults, with --config over them).
 func (f *flags) analysisConfig() (analysis.Config, error) {
 	b, err := f.configFile()
 	if err != nil {
