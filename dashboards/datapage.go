@@ -2,10 +2,13 @@ package dashboards
 
 import (
 	"context"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
@@ -20,6 +23,7 @@ type dataPage struct {
 	Datasets  []datasetRow
 	Delivery  []DeliveryLine
 	Templates []templateLink
+	Extracts  []extractLinks
 }
 
 type datasetRow struct {
@@ -29,6 +33,58 @@ type datasetRow struct {
 }
 
 type templateLink struct{ Name, URL string }
+
+// extractLinks are a dataset's extracts in every format, with the page's filters.
+type extractLinks struct {
+	Name     string
+	Analysts bool // person counts: for analysts (dashboards.personCounts)
+	Formats  []templateLink
+}
+
+// extractLinksOf lists the extracts of every dataset with the filters of r that apply to it (a filter on a
+// column a dataset lacks is left out of its links).
+func extractLinksOf(r *request) []extractLinks {
+	var out []extractLinks
+	for _, d := range data.Datasets {
+		q := url.Values{"lang": {r.Lang}}
+		f := queries.ExtractFilter{Draft: r.View.Draft, Year: r.Year}
+		if r.Year != 0 {
+			q.Set("year", strconv.Itoa(r.Year))
+		}
+		if r.View.Draft {
+			q.Set("draft", "true")
+		}
+		for _, p := range []struct {
+			param, value string
+			set          func()
+		}{
+			{"target_group", r.TargetGroup, func() { f.TargetGroup = r.TargetGroup }},
+			{"place_type", r.PlaceType, func() { f.PlaceType = r.PlaceType }},
+			{"municipality", strconv.Itoa(r.Municipality), func() { f.Municipality = r.Municipality }},
+		} {
+			if p.value == "" || p.value == "0" || p.value == data.PlaceTypeAll.Code || r.Municipality == analysis.AllAreas && p.param == "municipality" {
+				continue
+			}
+			before := f
+			p.set()
+			if _, _, err := queries.ExtractSQL(d, f); err != nil {
+				f = before
+				continue
+			}
+			q.Set(p.param, p.value)
+		}
+		name := d.NameDA
+		if r.Lang == "en" {
+			name = d.NameEN
+		}
+		links := extractLinks{Name: name, Analysts: personCounts[d.Name]}
+		for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
+			links.Formats = append(links.Formats, templateLink{Name: map[string]string{"parquet": "Parquet", "csv": "CSV", "xlsx": "XLSX", "arrow": "Arrow"}[format], URL: "/api/v1/extracts/" + d.Name + "." + format + "?" + q.Encode()})
+		}
+		out = append(out, links)
+	}
+	return out
+}
 
 func (s *Server) dataPage(c *echo.Context) error { return page(s, c, "data.html", s.buildDataPage) }
 
@@ -69,6 +125,7 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 		p.Datasets = append(p.Datasets, row)
 		p.Templates = append(p.Templates, templateLink{Name: row.Name, URL: "/data/templates/" + d.Name + ".xlsx"})
 	}
+	p.Extracts = extractLinksOf(r)
 	// the delivery round: the year asked for, or the latest with any rows loaded (drafts too: who has
 	// delivered is public, as counts)
 	p.Year = r.Filter.Year

@@ -79,6 +79,25 @@ func TestDataPage(t *testing.T) {
 	if _, csv := get(t, srv.URL+"/data?download=table-datasets.csv"); !strings.Contains(csv, "\nPladser;") || !strings.Contains(csv, ";"+danish(int64(len(rows)))+"\r\n") && !strings.Contains(csv, ";"+danish(int64(len(rows)))+"\n") {
 		t.Errorf("the CSV of the datasets lacks the capacity rows (%d): %s", len(rows), csv)
 	}
+	// the extracts of each dataset carry the page's filters that apply to it, and lead to those rows
+	_, filtered := get(t, srv.URL+"/data?year=2023&target_group=autisme-boern")
+	filtered = html.UnescapeString(filtered)
+	link := regexp.MustCompile(`href="(/api/v1/extracts/capacity\.csv\?[^"]*)"`).FindStringSubmatch(filtered)
+	if link == nil || !strings.Contains(link[1], "target_group=autisme-boern") || !strings.Contains(link[1], "year=2023") {
+		t.Fatalf("the capacity CSV link: %v", link)
+	}
+	if !strings.Contains(filtered, `href="/api/v1/extracts/population.parquet?lang=da&year=2023"`) {
+		t.Error("the population link has a filter population lacks, or lacks the year")
+	}
+	nwant := 0
+	for _, r := range rows {
+		if r["year"] == "2023" && r["target_group"] == "autisme-boern" {
+			nwant++
+		}
+	}
+	if res, csv := get(t, srv.URL+link[1]); res.StatusCode != 200 || strings.Count(csv, "\n") != nwant+1 {
+		t.Errorf("the capacity CSV: %d, %d lines, want %d", res.StatusCode, strings.Count(csv, "\n"), nwant+1)
+	}
 	_, en := get(t, srv.URL+"/data?lang=en")
 	if !strings.Contains(en, "Edition 1, published ") || !strings.Contains(en, "Data and editions") || !strings.Contains(en, `lang="en"`) {
 		t.Error("the English /data page")
