@@ -152,9 +152,24 @@ func (s *Server) apiExtract(c *echo.Context) error {
 		err = w.Flush()
 	}
 	who := callerOf(c)
-	s.Logger.Info("export", "who", who.Name, "role", who.Role, "dataset", x.dataset.Name, "format", x.format,
-		"filters", c.Request().URL.RawQuery, "rows", rows, "error", err)
+	name := who.Name
+	if !who.Signed {
+		name = "public"
+	}
+	s.logExport(name, who.Role, x, c.Request().URL.RawQuery, rows, err)
 	return err
+}
+
+// logExport records an export in the export log (and the server's log); a failure to record is logged.
+func (s *Server) logExport(who, role string, x extractRequest, args string, rows int64, failed error) {
+	e := queries.ExportEntry{Who: who, Role: role, Dataset: x.dataset.Name, Format: x.format, Args: args, Rows: rows}
+	if failed != nil {
+		e.Error = failed.Error()
+	}
+	s.Logger.Info("export", "who", who, "role", role, "dataset", e.Dataset, "format", e.Format, "filters", args, "rows", rows, "error", failed)
+	if err := s.Store.LogExport(context.Background(), e); err != nil {
+		s.Logger.Error("export log", "error", err)
+	}
 }
 
 // writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
@@ -284,6 +299,7 @@ type ExportRequest struct {
 	Dataset, Format string
 	Filter          queries.ExtractFilter
 	ExcelDA         bool
+	Who, Args       string // for the export log: who asked (the CLI's caller) and with which arguments
 }
 
 func (d Deps) exportRequest(req ExportRequest) (*Server, extractRequest, error) {
@@ -308,7 +324,9 @@ func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progres
 	if err != nil {
 		return 0, err
 	}
-	return s.writeExtract(ctx, w, x, progress)
+	rows, err := s.writeExtract(ctx, w, x, progress)
+	s.logExport(req.Who, "cli", x, req.Args, rows, err)
+	return rows, err
 }
 
 // ExportPartitioned writes the extract of req as a Hive-partitioned folder, one file per partition:
@@ -320,6 +338,7 @@ func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []stri
 	if err != nil {
 		return 0, 0, err
 	}
+	defer func() { s.logExport(req.Who, "cli", x, req.Args, rows, err) }()
 	var cols []string
 	for _, b := range by {
 		col, err := queries.PartitionColumn(x.dataset, b)

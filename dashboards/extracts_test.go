@@ -192,6 +192,19 @@ func TestExtracts(t *testing.T) {
 	if code, body := getAs(t, srv.URL+"/api/v1/extracts/demand.csv", analyst); code != 200 || strings.Count(body, "\n") != len(demand)+1 {
 		t.Errorf("demand for an analyst: %d, %d lines, want %d", code, strings.Count(body, "\n"), len(demand)+1)
 	}
+	// every export is in the log: who, what, filters, rows
+	log, err := st.ExportLog(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var public, analystDemand bool
+	for _, e := range log {
+		public = public || (e.Who == "public" && e.Dataset == "capacity" && e.Format == "parquet" && e.Rows == int64(want.rows) && strings.Contains(e.Args, "target_group=autisme-boern"))
+		analystDemand = analystDemand || (e.Who == "x" && e.Role == "analyst" && e.Dataset == "demand" && e.Rows == int64(len(demand)))
+	}
+	if !public || !analystDemand {
+		t.Errorf("the export log lacks the exports: %+v", log)
+	}
 	for path, code := range map[string]int{"/api/v1/extracts/nosuch.csv": 404, "/api/v1/extracts/capacity.pdf": 404, "/api/v1/extracts/population.csv?place_type=dag": 400,
 		"/api/v1/extracts/capacity.csv?category=x": 400, "/api/v1/extracts/capacity.csv?batch=x": 400, "/api/v1/extracts/capacity.csv?draft=true": 401,
 		"/api/v1/extracts/offers.csv?year=2099": 200} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -194,6 +195,48 @@ func (s *Reader) Partitions(ctx context.Context, d *data.Dataset, f ExtractFilte
 			return nil, err
 		}
 		out = append(out, v)
+	}
+	return out, rs.Err()
+}
+
+// ExportEntry is one line of the export log.
+type ExportEntry struct {
+	At                               time.Time
+	Who, Role, Dataset, Format, Args string
+	Rows                             int64
+	Error                            string
+}
+
+// LogExport records an export. It is not a change of the data: caches keep their versions.
+func (s *Store) LogExport(ctx context.Context, e ExportEntry) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	var failure any
+	if e.Error != "" {
+		failure = e.Error
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO export_log (who, role, dataset, format, filters, row_count, error) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		e.Who, e.Role, e.Dataset, e.Format, e.Args, e.Rows, failure)
+	if err != nil {
+		return fmt.Errorf("store: export log: %w", err)
+	}
+	return nil
+}
+
+// ExportLog lists the exports, the newest first, at most limit.
+func (s *Reader) ExportLog(ctx context.Context, limit int) ([]ExportEntry, error) {
+	rs, err := s.q.QueryContext(ctx, `SELECT made_at, who, role, dataset, format, filters, row_count, coalesce(error, '') FROM export_log ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: export log: %w", err)
+	}
+	defer rs.Close()
+	var out []ExportEntry
+	for rs.Next() {
+		var e ExportEntry
+		if err := rs.Scan(&e.At, &e.Who, &e.Role, &e.Dataset, &e.Format, &e.Args, &e.Rows, &e.Error); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
 	}
 	return out, rs.Err()
 }

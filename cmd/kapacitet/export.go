@@ -74,7 +74,8 @@ func runExport(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	req := dashboards.ExportRequest{Dataset: pos[0], Format: *format, Filter: filter, ExcelDA: *dialect == "excel-da"}
+	req := dashboards.ExportRequest{Dataset: pos[0], Format: *format, Filter: filter, ExcelDA: *dialect == "excel-da",
+		Who: e.who(), Args: strings.Join(args, " ")}
 	deps := dashboards.Deps{Store: st, Analysis: cfg, Version: version}
 	progress := e.progress()
 	var rows int64
