@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	e.GET("/api/v1/editions", s.cached(editionsScope, s.apiEditions))
 	e.GET("/api/v1/delivery", s.apiDelivery)
 	e.GET("/api/v1/extracts/:file", s.apiExtract)
+	e.GET("/api/v1/openapi.json", func(c *echo.Context) error { return c.Blob(http.StatusOK, "application/json", openAPI) })
 	e.GET("/data", pageRoute(dataScope, s.dataPage))
 	e.GET("/tilgaengelighed", s.accessibility)
 	e.GET("/signin", s.signinForm)

@@ -30,6 +30,12 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
+// openAPI is the API's OpenAPI 3 document (api/openapi.json), served at /api/v1/openapi.json; a test checks
+// every API route against it.
+//
+//go:embed api/openapi.json
+var openAPI []byte
+
 // Deps are what the server needs.
 type Deps struct {
 	Store    *queries.Store
@@ -224,4 +230,17 @@ func inLang(msg, lang string) string {
 		return msg[i+2 : len(msg)-1]
 	}
 	return msg[:i]
+}
+
+// Routes lists the server's routes as "METHOD path" (the OpenAPI test compares them with the document).
+func Routes(h http.Handler) []string {
+	e, ok := h.(*echo.Echo)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, r := range e.Router().Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
 }
