@@ -66,7 +66,7 @@ bench:
 	go run ./bench -rows 1000000 -rounds 5 -benchtime 3x
 
 bench-small:
-	go run ./bench -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -check
+	go run ./bench -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 200000 -check
 
 # regenerate the committed demo CSV files (fixed seed)
 demo-data:

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/labstack/echo/v5"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -166,7 +164,7 @@ func (s *Server) logExport(who, role string, x extractRequest, args string, rows
 	if failed != nil {
 		e.Error = failed.Error()
 	}
-	s.Logger.Info("export", "who", who, "role", role, "dataset", e.Dataset, "format", e.Format, "filters", args, "rows", rows, "error", failed)
+	s.Logger.Debug("export", "who", who, "role", role, "dataset", e.Dataset, "format", e.Format, "filters", args, "rows", rows, "error", failed)
 	if err := s.Store.LogExport(context.Background(), e); err != nil {
 		s.Logger.Error("export log", "error", err)
 	}
@@ -175,6 +173,9 @@ func (s *Server) logExport(who, role string, x extractRequest, args string, rows
 // writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
 // query has started, so an error of the query still answers with the error shape.
 func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest, progress func(rows int64)) (rows int64, err error) {
+	if x.format == "parquet" {
+		return s.copyParquet(ctx, w, x, "")
+	}
 	var out extractWriter
 	err = s.Store.Extract(ctx, x.dataset, x.filter, func(schema *arrow.Schema) error {
 		out, err = newExtractWriter(w, x, schema, s.Version)
@@ -192,6 +193,32 @@ func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest
 	return rows, out.close()
 }
 
+// copyParquet writes a Parquet extract with DuckDB's COPY (queries.CopyParquet): to path when given (the
+// CLI's file), else to a temporary file that is then streamed to w and removed.
+func (s *Server) copyParquet(ctx context.Context, w io.Writer, x extractRequest, path string) (int64, error) {
+	kv := extractMetadata(x, s.Version)
+	if path != "" {
+		return s.Store.CopyParquet(ctx, x.dataset, x.filter, path, kv, nil)
+	}
+	tmp, err := os.CreateTemp("", "kapacitet-extract-*.parquet")
+	if err != nil {
+		return 0, err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	rows, err := s.Store.CopyParquet(ctx, x.dataset, x.filter, tmp.Name(), kv, nil)
+	if err != nil {
+		return rows, err
+	}
+	f, err := os.Open(tmp.Name())
+	if err != nil {
+		return rows, err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return rows, err
+}
+
 // extractWriter writes record batches in one format.
 type extractWriter interface {
 	write(arrow.RecordBatch) error
@@ -202,19 +229,6 @@ func newExtractWriter(w io.Writer, x extractRequest, schema *arrow.Schema, versi
 	switch x.format {
 	case "arrow":
 		return &arrowWriter{ipc.NewWriter(w, ipc.WithSchema(schema))}, nil
-	case "parquet":
-		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("kapacitet "+version))
-		// (the writer alone: closing the file is the caller's)
-		fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range extractMetadata(x, version) {
-			if err := fw.AppendKeyValueMetadata(k, v); err != nil {
-				return nil, err
-			}
-		}
-		return &parquetWriter{fw}, nil
 	case "xlsx":
 		return newXLSXWriter(w, x, schema)
 	}
@@ -238,11 +252,6 @@ type arrowWriter struct{ w *ipc.Writer }
 
 func (a *arrowWriter) write(rec arrow.RecordBatch) error { return a.w.Write(rec) }
 func (a *arrowWriter) close() error                      { return a.w.Close() }
-
-type parquetWriter struct{ w *pqarrow.FileWriter }
-
-func (p *parquetWriter) write(rec arrow.RecordBatch) error { return p.w.Write(rec) }
-func (p *parquetWriter) close() error                      { return p.w.Close() }
 
 // csvWriter writes UTF-8 CSV: "," and "." decimals, or for Danish Excel ";", decimal commas and a byte
 // order mark. Empty cells are missing values.
@@ -300,6 +309,8 @@ type ExportRequest struct {
 	Filter          queries.ExtractFilter
 	ExcelDA         bool
 	Who, Args       string // for the export log: who asked (the CLI's caller) and with which arguments
+	// Path, for Parquet, is the file DuckDB writes directly (the CLI's -o), rather than through w
+	Path string
 }
 
 func (d Deps) exportRequest(req ExportRequest) (*Server, extractRequest, error) {
@@ -324,60 +335,33 @@ func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progres
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.writeExtract(ctx, w, x, progress)
+	var rows int64
+	if x.format == "parquet" && req.Path != "" {
+		rows, err = s.copyParquet(ctx, nil, x, req.Path)
+	} else {
+		rows, err = s.writeExtract(ctx, w, x, progress)
+	}
 	s.logExport(req.Who, "cli", x, req.Args, rows, err)
 	return rows, err
 }
 
-// ExportPartitioned writes the extract of req as a Hive-partitioned folder, one file per partition:
-// by "year" and/or "municipality" (the dataset's first municipality column), e.g.
-// year=2022/location=851/part-0.parquet; the partition columns are in the paths, not in the files (as
-// Spark, Trino and DuckDB read them). create makes a file at a path relative to the folder.
-func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []string, create func(path string) (io.WriteCloser, error), progress func(rows int64)) (files int, rows int64, err error) {
+// ExportPartitioned writes the extract of req as a Hive-partitioned folder of Parquet files at dir, by
+// "year" and/or "municipality" (the dataset's first municipality column), e.g. year=2022/location=851/...;
+// the partition columns are in the paths, not in the files (as Spark, Trino and DuckDB read them). DuckDB's
+// COPY writes it.
+func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []string, dir string) (rows int64, err error) {
 	s, x, err := d.exportRequest(req)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	defer func() { s.logExport(req.Who, "cli", x, req.Args, rows, err) }()
 	var cols []string
 	for _, b := range by {
 		col, err := queries.PartitionColumn(x.dataset, b)
 		if err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		cols = append(cols, col)
 	}
-	var parts [][]int64
-	if err := s.Store.Read(ctx, func(rd *queries.Reader) error {
-		parts, err = rd.Partitions(ctx, x.dataset, x.filter, cols)
-		return err
-	}); err != nil {
-		return 0, 0, err
-	}
-	for _, values := range parts {
-		px := x
-		px.filter.Equal = map[string]int64{}
-		var dirs []string
-		for i, col := range cols {
-			px.filter.Equal[col] = values[i]
-			dirs = append(dirs, fmt.Sprintf("%s=%d", col, values[i]))
-		}
-		f, err := create(strings.Join(append(dirs, "part-0."+x.format), "/"))
-		if err != nil {
-			return files, rows, err
-		}
-		n, err := s.writeExtract(ctx, f, px, func(n int64) {
-			if progress != nil {
-				progress(rows + n)
-			}
-		})
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return files, rows, err
-		}
-		files, rows = files+1, rows+n
-	}
-	return files, rows, nil
+	return s.Store.CopyParquet(ctx, x.dataset, x.filter, dir, extractMetadata(x, s.Version), cols)
 }

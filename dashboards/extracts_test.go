@@ -82,9 +82,15 @@ func TestExtracts(t *testing.T) {
 		t.Errorf("types: %v", sch)
 	}
 	places, occ := int64(0), int64(0)
+	var order []int64 // the places in the file's order, to compare with the CSV's (both in load order)
 	tr := array.NewTableReader(tbl, 1000)
 	for tr.Next() {
-		places, occ = sumRecord(t, tr.RecordBatch(), places, occ)
+		rec := tr.RecordBatch()
+		places, occ = sumRecord(t, rec, places, occ)
+		p := rec.Column(rec.Schema().FieldIndices("places")[0]).(*array.Int64)
+		for i := 0; i < p.Len(); i++ {
+			order = append(order, p.Value(i))
+		}
 	}
 	check("parquet", int(tbl.NumRows()), places, occ)
 
@@ -134,6 +140,12 @@ func TestExtracts(t *testing.T) {
 			}
 		}
 		check("csv "+dialect, len(recs)-1, places, occ)
+		for i, rec := range recs[1:] {
+			if n, _ := strconv.ParseInt(rec[col["places"]], 10, 64); i < len(order) && n != order[i] {
+				t.Errorf("csv %s row %d: places %d, the Parquet file's row %d has %d: not the same order", dialect, i, n, i, order[i])
+				break
+			}
+		}
 	}
 
 	// XLSX, read with excelize: numbers as numbers, the header frozen, the codebook

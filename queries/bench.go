@@ -64,3 +64,68 @@ func (s *Reader) BareAggregates(ctx context.Context, v View) ([]AggregateRows, e
 	}
 	return out, nil
 }
+
+// FillPurchases adds n generated purchase rows (years 2000-2009, the region's municipalities as buyers, every
+// target group) as one draft batch, straight in SQL: the large table the extract benchmark and the streaming
+// test export, made in seconds rather than through ingest. It returns the batch.
+func (s *Store) FillPurchases(ctx context.Context, n int) (int64, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var batch int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO batches (id, dataset, file_name, sha256, row_count, key_values, years, loaded_by, status, demo)
+		SELECT coalesce(max(id), 0) + 1, 'purchases', 'generated', 'generated-' || (coalesce(max(id), 0) + 1), $1, '', range(2000, 2010), 'bench', 'active', false FROM batches
+		RETURNING id`, n).Scan(&batch)
+	if err != nil {
+		return 0, fmt.Errorf("store: fill purchases: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (batch_id, line, year, buyer, offer_id, target_group, place_type, places, amount_dkk)
+		SELECT $1, i + 2, 2000 + i % 10,
+		       (SELECT list(code ORDER BY code) FROM municipalities WHERE region_code = 1081)[1 + (i // 10) % 11],
+		       'G' || (i // 110) % 5000,
+		       (SELECT list(code ORDER BY position) FROM target_groups)[1 + (i // 7) % 17],
+		       CASE WHEN i % 2 = 0 THEN 'dag' ELSE 'doegn' END,
+		       ((i % 997) / 10.0)::DECIMAL(18,2), ((i % 99991) * 100 / 7)::DECIMAL(18,2)
+		FROM range($2) t(i)`, batch, n)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, bumpDataVersion)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: fill purchases: %w", err)
+	}
+	s.counts.data.Add(1)
+	return batch, nil
+}
+
+// BaselineCopyParquet writes the extract of d under f with DuckDB's own COPY (SELECT ...) TO path (Parquet,
+// ZSTD): the baseline of the extract benchmark. The filters are written into the statement (COPY takes no
+// parameters); they are numbers and truth values from the program, never a user's text.
+func (s *Store) BaselineCopyParquet(ctx context.Context, d *data.Dataset, f ExtractFilter, path string) (string, error) {
+	q, args, err := ExtractSQL(d, f)
+	if err != nil {
+		return "", err
+	}
+	q = q[:strings.LastIndex(q, "\nORDER BY")] // the rows as CopyParquet writes them
+	for i := len(args); i >= 1; i-- {
+		var lit string
+		switch v := args[i-1].(type) {
+		case bool:
+			lit = fmt.Sprint(v)
+		case int, int64:
+			lit = fmt.Sprint(v)
+		default:
+			return "", fmt.Errorf("store: baseline copy: a %T filter", v)
+		}
+		q = strings.ReplaceAll(q, fmt.Sprintf("$%d", i), lit)
+	}
+	stmt := fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)", q, strings.ReplaceAll(path, "'", "''"))
+	_, err = s.db.ExecContext(ctx, stmt)
+	return stmt, err
+}

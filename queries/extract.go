@@ -22,9 +22,6 @@ type ExtractFilter struct {
 	Batch        int64  // the rows loaded by this batch
 	Edition      int64  // the rows of this edition (its year's rows as of its batch)
 	Lang         string // the language of the names beside the codes
-	// Equal are exact values of columns (a Hive partition: year=2022, location=851), and those columns are
-	// left out of the extract (their values are in the partition's path)
-	Equal map[string]int64
 }
 
 // ExtractColumn is a column of an extract: the dataset's columns in their order, each code followed by its
@@ -58,12 +55,9 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 	has := map[string]bool{}
 	for _, c := range ExtractColumns(d) {
 		has[c.Name] = c.Of == ""
-		_, omit := f.Equal[c.Name]
 		switch {
 		case c.Of == "":
-			if !omit {
-				sel = append(sel, "r."+c.Name)
-			}
+			sel = append(sel, "r."+c.Name)
 			if c.Kind == data.KindMunicipality {
 				munis = append(munis, "r."+c.Name)
 			}
@@ -120,12 +114,6 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 		}
 		where = append(where, "("+strings.Join(either, " OR ")+")")
 	}
-	for _, col := range sortedKeys(f.Equal) {
-		if err := need(col, col); err != nil {
-			return "", nil, err
-		}
-		where = append(where, "r."+col+" = "+arg(f.Equal[col]))
-	}
 	if f.Batch != 0 {
 		where = append(where, "r.batch_id = "+arg(f.Batch))
 	}
@@ -150,53 +138,6 @@ func PartitionColumn(d *data.Dataset, what string) (string, error) {
 		return "", fmt.Errorf("%s has no municipality column to partition by", d.Name)
 	}
 	return "", fmt.Errorf("cannot partition by %q: year or municipality", what)
-}
-
-// PartitionSQL lists the distinct values of cols among the rows an extract of d under f selects.
-func PartitionSQL(d *data.Dataset, f ExtractFilter, cols []string) (string, []any, error) {
-	q, args, err := ExtractSQL(d, ExtractFilter{Draft: f.Draft, Year: f.Year, TargetGroup: f.TargetGroup, Municipality: f.Municipality,
-		PlaceType: f.PlaceType, Category: f.Category, Batch: f.Batch, Edition: f.Edition, Lang: f.Lang})
-	if err != nil {
-		return "", nil, err
-	}
-	q = q[:strings.LastIndex(q, "\nORDER BY")] // the rows, unordered
-	return fmt.Sprintf("SELECT DISTINCT %s FROM (%s) ORDER BY ALL", strings.Join(cols, ", "), q), args, nil
-}
-
-func sortedKeys(m map[string]int64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// Partitions lists the distinct values of cols (integer columns: year, a municipality) among the rows of
-// the extract of d under f, in order.
-func (s *Reader) Partitions(ctx context.Context, d *data.Dataset, f ExtractFilter, cols []string) ([][]int64, error) {
-	q, args, err := PartitionSQL(d, f, cols)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: partitions: %w", err)
-	}
-	defer rs.Close()
-	var out [][]int64
-	for rs.Next() {
-		v := make([]int64, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range v {
-			ptrs[i] = &v[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rs.Err()
 }
 
 // ExportEntry is one line of the export log.
@@ -239,4 +180,78 @@ func (s *Reader) ExportLog(ctx context.Context, limit int) ([]ExportEntry, error
 		out = append(out, e)
 	}
 	return out, rs.Err()
+}
+
+// CopyParquet writes the extract of d under f as Parquet with DuckDB's own COPY: ZSTD, row groups of
+// 122.880 rows, DuckDB's types (DECIMAL, INTEGER, BIGINT, BOOLEAN, VARCHAR), the key-value metadata kv; to
+// the file path, or with partitionBy (columns) a Hive-partitioned folder at path (the partition columns in
+// the paths only). The filters stay placeholders: they go into a temporary table of the connection, which
+// the statement reads (COPY itself takes no parameters). It returns the rows written.
+func (s *Store) CopyParquet(ctx context.Context, d *data.Dataset, f ExtractFilter, path string, kv map[string]string, partitionBy []string) (int64, error) {
+	q, args, err := ExtractSQL(d, f)
+	if err != nil {
+		return 0, err
+	}
+	// no sort: DuckDB keeps the rows' load order itself (preserve_insertion_order), and a sort of a large
+	// extract would hold it in memory; a partitioned COPY writes each partition in its own files anyway
+	q = q[:strings.LastIndex(q, "\nORDER BY")]
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	s.counts.queries.Add(1)
+	if len(args) > 0 {
+		var cols []string
+		for i, a := range args {
+			t := "BIGINT"
+			switch a.(type) {
+			case bool:
+				t = "BOOLEAN"
+			case string:
+				t = "VARCHAR"
+			}
+			cols = append(cols, fmt.Sprintf("$%d::%s AS a%d", i+1, t, i+1))
+		}
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE extract_args AS SELECT "+strings.Join(cols, ", "), args...); err != nil {
+			return 0, fmt.Errorf("store: extract: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.extract_args")
+		for i := len(args); i >= 1; i-- { // $10 before $1
+			q = strings.ReplaceAll(q, fmt.Sprintf("$%d", i), fmt.Sprintf("(SELECT a%d FROM temp.extract_args)", i))
+		}
+	}
+	opts := []string{"FORMAT parquet", "COMPRESSION zstd", "ROW_GROUP_SIZE 122880"}
+	if len(kv) > 0 {
+		var pairs []string
+		for _, k := range sortedStrings(kv) {
+			pairs = append(pairs, fmt.Sprintf("%s: %s", sqlString(k), sqlString(kv[k])))
+		}
+		opts = append(opts, "KV_METADATA {"+strings.Join(pairs, ", ")+"}")
+	}
+	if len(partitionBy) > 0 {
+		for _, c := range partitionBy {
+			if _, ok := d.Column(c); !ok {
+				return 0, fmt.Errorf("store: extract: %s has no column %s", d.Name, c)
+			}
+		}
+		opts = append(opts, "PARTITION_BY ("+strings.Join(partitionBy, ", ")+")", "OVERWRITE_OR_IGNORE")
+	}
+	res, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", q, sqlString(path), strings.Join(opts, ", ")))
+	if err != nil {
+		return 0, fmt.Errorf("store: extract: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// sqlString is s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func sortedStrings(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

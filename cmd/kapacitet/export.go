@@ -33,7 +33,7 @@ func runExport(e *env, args []string) error {
 	draft := f.Bool("draft", false, "the current rows, also those not published")
 	lang := f.String("lang", "da", "language of the names beside codes: da or en")
 	dialect := f.String("dialect", "", "excel-da: CSV for Danish Excel (;, decimal comma, byte order mark)")
-	partition := f.String("partition-by", "", "year, municipality or year,municipality: a folder of Parquet files, one per partition (year=2022/location=851/part-0.parquet)")
+	partition := f.String("partition-by", "", "year, municipality or year,municipality: a folder of Parquet files by partition (year=2022/location=851/data_0.parquet)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -86,16 +86,17 @@ func runExport(e *env, args []string) error {
 		if e.outputs != nil {
 			return usagef("--partition-by writes a folder here; from another machine use the extracts API")
 		}
-		by := strings.Split(*partition, ",")
-		files, rows, err = dashboards.ExportPartitioned(e.ctx, deps, req, by, func(p string) (io.WriteCloser, error) {
-			path := filepath.Join(e.path(*out), filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return nil, err
-			}
-			return os.Create(path)
-		}, progress)
+		rows, err = dashboards.ExportPartitioned(e.ctx, deps, req, strings.Split(*partition, ","), e.path(*out))
+		if err == nil {
+			parts, _ := filepath.Glob(filepath.Join(e.path(*out), "*", "*.parquet"))
+			deeper, _ := filepath.Glob(filepath.Join(e.path(*out), "*", "*", "*.parquet"))
+			files = len(parts) + len(deeper)
+		}
 	case *out == "-":
 		rows, err = dashboards.Export(e.ctx, deps, req, e.stdout, progress)
+	case *format == "parquet" && e.outputs == nil:
+		req.Path = e.path(*out) // DuckDB writes the file itself
+		rows, err = dashboards.Export(e.ctx, deps, req, nil, progress)
 	default:
 		var w io.WriteCloser
 		if w, err = e.createFile(*out); err != nil {
