@@ -37,7 +37,7 @@ type templateLink struct{ Name, URL string }
 // extractLinks are a dataset's extracts in every format, with the page's filters.
 type extractLinks struct {
 	Name     string
-	Analysts bool // person counts: for analysts (dashboards.personCounts)
+	Analysts bool // for analysts only (analystsOnly)
 	Formats  []templateLink
 }
 
@@ -77,7 +77,7 @@ func extractLinksOf(r *request) []extractLinks {
 		if r.Lang == "en" {
 			name = d.NameEN
 		}
-		links := extractLinks{Name: name, Analysts: personCounts[d.Name]}
+		links := extractLinks{Name: name, Analysts: analystsOnly[d.Name]}
 		for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
 			links.Formats = append(links.Formats, templateLink{Name: map[string]string{"parquet": "Parquet", "csv": "CSV", "xlsx": "XLSX", "arrow": "Arrow"}[format], URL: "/api/v1/extracts/" + d.Name + "." + format + "?" + q.Encode()})
 		}

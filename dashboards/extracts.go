@@ -22,9 +22,9 @@ import (
 
 // Extracts: GET /api/v1/extracts/{dataset}.{parquet|csv|xlsx|arrow} streams a dataset's rows, names beside codes,
 // with the pages' filters, record batch by record batch from DuckDB to the client (memory does not grow with
-// the extract). The public gets the editions of the datasets without person counts; demand, survey and
-// purchases hold counts of persons below 5 and free text, so their extracts are for analysts until the
-// extracts apply the disclosure control of the findings.
+// the extract). The public gets the editions: of survey without its free text, of demand what the findings
+// show (disclosure control, extractpublic.go); purchases are for analysts until their flows are extracted
+// the same way.
 
 // extractFormats are the formats and their content types.
 var extractFormats = map[string]string{
@@ -34,8 +34,9 @@ var extractFormats = map[string]string{
 	"csv":     "text/csv; charset=utf-8",
 }
 
-// personCounts are the datasets whose rows count persons (or hold their free text).
-var personCounts = map[string]bool{"demand": true, "survey": true, "purchases": true}
+// analystsOnly are the datasets whose extracts are for analysts: purchases count persons (full-year
+// places of citizens) between two municipalities, and are not yet extracted under disclosure control.
+var analystsOnly = map[string]bool{"purchases": true}
 
 // extractRequest is an extract asked for: the dataset, the format and the filters.
 type extractRequest struct {
@@ -43,6 +44,7 @@ type extractRequest struct {
 	format  string
 	filter  queries.ExtractFilter
 	excelDA bool // CSV for Danish Excel: ";", decimal comma, a byte order mark
+	public  bool // for the public: disclosure control (extractpublic.go)
 }
 
 func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
@@ -89,7 +91,13 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	if _, _, err := queries.ExtractSQL(d, f); err != nil {
 		return x, invalid(err)
 	}
-	if personCounts[d.Name] && !f.Draft {
+	// the public (not an analyst, not drafts): survey without its free text, demand from the findings
+	who := callerOf(c)
+	x.public = !f.Draft && who.Role != "analyst" && who.Role != "admin"
+	if x.public && d.Name == "survey" {
+		f.Omit = []string{"comment"}
+	}
+	if x.public && analystsOnly[d.Name] {
 		if _, err := require(c, "analyst"); err != nil {
 			return x, err
 		}
@@ -173,6 +181,9 @@ func (s *Server) logExport(who, role string, x extractRequest, args string, rows
 // writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
 // query has started, so an error of the query still answers with the error shape.
 func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest, progress func(rows int64)) (rows int64, err error) {
+	if x.public && x.dataset.Name == "demand" {
+		return s.publicDemand(ctx, w, x)
+	}
 	if x.format == "parquet" {
 		return s.copyParquet(ctx, w, x, "")
 	}

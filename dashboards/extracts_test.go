@@ -195,12 +195,20 @@ func TestExtracts(t *testing.T) {
 		}
 	}
 
-	// person counts: analysts only (for now); the public gets 401, an analyst the rows
-	if res, _ := get(t, srv.URL+"/api/v1/extracts/demand.csv"); res.StatusCode != 401 {
-		t.Errorf("demand for the public: %d", res.StatusCode)
+	// person counts: an analyst gets the rows; purchases are for analysts only
+	if res, _ := get(t, srv.URL+"/api/v1/extracts/purchases.csv"); res.StatusCode != 401 {
+		t.Errorf("purchases for the public: %d", res.StatusCode)
 	}
 	analyst, _ := st.CreateToken(context.Background(), "x", "analyst", "test")
 	_, demand := demoCSV(t, "demand")
+	publicDemand(t, srv.URL, demand)
+	// the survey: the public gets the scores without the comments, an analyst the comments too
+	if _, body := get(t, srv.URL+"/api/v1/extracts/survey.csv"); strings.Contains(strings.SplitN(body, "\n", 2)[0], "comment") || !strings.Contains(body, "score") {
+		t.Errorf("the public's survey: %.200s", body)
+	}
+	if _, body := getAs(t, srv.URL+"/api/v1/extracts/survey.csv", analyst); !strings.Contains(strings.SplitN(body, "\n", 2)[0], "comment") {
+		t.Error("the analyst's survey lacks the comments")
+	}
 	if code, body := getAs(t, srv.URL+"/api/v1/extracts/demand.csv", analyst); code != 200 || strings.Count(body, "\n") != len(demand)+1 {
 		t.Errorf("demand for an analyst: %d, %d lines, want %d", code, strings.Count(body, "\n"), len(demand)+1)
 	}
@@ -242,4 +250,52 @@ func sumRecord(t *testing.T, rec arrow.RecordBatch, places, occ int64) (int64, i
 		}
 	}
 	return places, occ
+}
+
+// publicDemand checks the public's demand extract against the demo file: every municipality's demand per
+// target group, place type and year as summed here (placed + waiting), except that none of 1 to 4 is shown
+// (those are null, shown as "<5"), and a hidden one says why.
+func publicDemand(t *testing.T, base string, demand []map[string]string) {
+	t.Helper()
+	want := map[string]int64{}
+	for _, r := range demand {
+		p, _ := strconv.ParseInt(r["placed"], 10, 64)
+		w, _ := strconv.ParseInt(r["waiting"], 10, 64)
+		want[r["year"]+"/"+r["municipality"]+"/"+r["target_group"]+"/"+r["place_type"]] += p + w
+	}
+	res, body := get(t, base+"/api/v1/extracts/demand.csv")
+	if res.StatusCode != 200 {
+		t.Fatalf("demand for the public: %d", res.StatusCode)
+	}
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(recs) < 100 {
+		t.Fatalf("the public's demand: %d rows, %v", len(recs), err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	if _, ok := col["placed"]; ok {
+		t.Error("the public's demand has the rows' columns")
+	}
+	var shown, small int
+	for _, r := range recs[1:] {
+		key := r[col["year"]] + "/" + r[col["municipality"]] + "/" + r[col["target_group"]] + "/" + r[col["place_type"]]
+		d := want[key] // 0 where the file has no line (a target group without citizens)
+		switch v := r[col["demand"]]; {
+		case v == "" && r[col["demand_shown"]] == "":
+			t.Errorf("%s: hidden without saying so", key)
+		case v == "":
+			small += map[bool]int{true: 1}[d >= 1 && d <= 4]
+		case v != strconv.FormatInt(d, 10):
+			t.Errorf("%s: demand %s, the file sums %d", key, v, d)
+		case d >= 1 && d <= 4:
+			t.Errorf("%s: a demand of %d is shown", key, d)
+		default:
+			shown++
+		}
+	}
+	if shown < 50 || small == 0 {
+		t.Errorf("the public's demand: %d shown, %d small ones hidden", shown, small)
+	}
 }

@@ -18,10 +18,11 @@ type ExtractFilter struct {
 	TargetGroup  string
 	Municipality int // a municipality column (any of the dataset's) equals it
 	PlaceType    string
-	Category     string // capacity only
-	Batch        int64  // the rows loaded by this batch
-	Edition      int64  // the rows of this edition (its year's rows as of its batch)
-	Lang         string // the language of the names beside the codes
+	Category     string   // capacity only
+	Batch        int64    // the rows loaded by this batch
+	Edition      int64    // the rows of this edition (its year's rows as of its batch)
+	Lang         string   // the language of the names beside the codes
+	Omit         []string // columns left out (survey comments for the public)
 }
 
 // ExtractColumn is a column of an extract: the dataset's columns in their order, each code followed by its
@@ -57,7 +58,9 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 		has[c.Name] = c.Of == ""
 		switch {
 		case c.Of == "":
-			sel = append(sel, "r."+c.Name)
+			if !slices.Contains(f.Omit, c.Name) {
+				sel = append(sel, "r."+c.Name)
+			}
 			if c.Kind == data.KindMunicipality {
 				munis = append(munis, "r."+c.Name)
 			}

@@ -188,8 +188,8 @@ func remoteRole(name string, args []string) string {
 		draft := slices.ContainsFunc(args, func(a string) bool {
 			return a == "--draft" || a == "-draft" || a == "--draft=true" || a == "-draft=true"
 		})
-		// the extracts of person counts are for analysts (dashboards.personCounts)
-		persons := name == "export" && slices.ContainsFunc(args, func(a string) bool { return a == "demand" || a == "survey" || a == "purchases" })
+		// the extracts of purchases are for analysts (dashboards.analystsOnly)
+		persons := name == "export" && slices.Contains(args, "purchases")
 		if draft || persons {
 			return "analyst"
 		}

@@ -1,0 +1,110 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
+)
+
+// The public's extract of demand: the rows count persons, so the public gets what the findings show of
+// them, under the same disclosure control: each municipality's demand per target group and place type (the
+// gap findings' demand), null where the findings hide it, with what they show instead ("<5", "–"). Built from
+// the published findings, so an extract never shows what a page hides.
+
+// publicDemand writes the public's demand extract of x to w.
+func (s *Server) publicDemand(ctx context.Context, w io.Writer, x extractRequest) (int64, error) {
+	f := x.filter
+	if f.Batch != 0 || f.Edition != 0 {
+		return 0, badRequest{"Batch og udgave kan kun vælges af analytikere for efterspørgsel. (Batch and edition filters of demand are for analysts.)"}
+	}
+	var all []analysis.Finding
+	err := s.Store.Read(ctx, func(rd *queries.Reader) error {
+		var err error
+		all, err = Findings(ctx, rd, queries.View{}, s.Analysis, f.Lang)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "municipality", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "municipality_name", Type: arrow.BinaryTypes.String},
+		{Name: "target_group", Type: arrow.BinaryTypes.String},
+		{Name: "target_group_name", Type: arrow.BinaryTypes.String},
+		{Name: "place_type", Type: arrow.BinaryTypes.String},
+		{Name: "demand", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "demand_shown", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	var rows int64
+	for _, g := range all {
+		if g.Kind != analysis.KindGap || g.Area == data.RegionCode || g.PlaceType == data.PlaceTypeAll.Code ||
+			(f.Year != 0 && g.Year != f.Year) || (f.TargetGroup != "" && g.TargetGroup != f.TargetGroup) ||
+			(f.PlaceType != "" && g.PlaceType != f.PlaceType) || (f.Municipality != 0 && g.Area != f.Municipality) {
+			continue
+		}
+		m, _ := data.MunicipalityByCode(g.Area)
+		tg, _ := data.TargetGroupByCode(g.TargetGroup)
+		b.Field(0).(*array.Int32Builder).Append(int32(g.Year))
+		b.Field(1).(*array.Int32Builder).Append(int32(g.Area))
+		b.Field(2).(*array.StringBuilder).Append(m.Name)
+		b.Field(3).(*array.StringBuilder).Append(g.TargetGroup)
+		b.Field(4).(*array.StringBuilder).Append(tg.Name(f.Lang))
+		b.Field(5).(*array.StringBuilder).Append(g.PlaceType)
+		if shown, hidden := g.Suppressed["demand"]; hidden {
+			b.Field(6).(*array.Int64Builder).AppendNull()
+			b.Field(7).(*array.StringBuilder).Append(shown)
+		} else {
+			b.Field(6).(*array.Int64Builder).Append(g.Demand)
+			b.Field(7).(*array.StringBuilder).AppendNull()
+		}
+		rows++
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	out, err := s.goWriter(w, x, schema)
+	if err != nil {
+		return 0, err
+	}
+	if err := out.write(rec); err != nil {
+		return 0, err
+	}
+	return rows, out.close()
+}
+
+// goWriter is the writer of an extract built in Go: the formats' writers, and Parquet by pqarrow (ZSTD,
+// the same metadata as DuckDB's).
+func (s *Server) goWriter(w io.Writer, x extractRequest, schema *arrow.Schema) (extractWriter, error) {
+	if x.format != "parquet" {
+		return newExtractWriter(w, x, schema, s.Version)
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("kapacitet "+s.Version))
+	fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range extractMetadata(x, s.Version) {
+		if err := fw.AppendKeyValueMetadata(k, v); err != nil {
+			return nil, fmt.Errorf("parquet metadata: %w", err)
+		}
+	}
+	return &parquetWriter{fw}, nil
+}
+
+type parquetWriter struct{ w *pqarrow.FileWriter }
+
+func (p *parquetWriter) write(rec arrow.RecordBatch) error { return p.w.WriteBuffered(rec) }
+func (p *parquetWriter) close() error                      { return p.w.Close() }
