@@ -183,3 +183,56 @@ func hiddenFlows(flows []data.PurchaseFlow) map[FlowCell]Hidden {
 }
 
 var flowMemo memo[map[FlowCell]Hidden]
+
+// PublicFlow is the places one area bought in another (or in itself) in a year for a target group, all
+// place types together, as a viewer sees them: in hundredths of full-year places, or hidden.
+type PublicFlow struct {
+	Year            int
+	TargetGroup     string
+	Buyer, Location int
+	PlacesH         int64
+	Hidden          Hidden
+}
+
+// PublicFlows lists the purchases a viewer may know of (those of FlowTable: one of the two areas in the
+// region), under the disclosure control of the self-sufficiency findings: a flow hidden there is hidden
+// here, so an extract shows nothing the pages hide. Ordered by year, target group, buyer and location.
+func PublicFlows(flows []data.PurchaseFlow) []PublicFlow {
+	hidden := hiddenFlows(flows)
+	type key struct {
+		year            int
+		group           string
+		buyer, location int
+	}
+	places := map[key]int64{}
+	for _, f := range flows {
+		if f.TargetGroup != "" && f.PlacesH != 0 && (data.InRegion(f.Buyer) || data.InRegion(f.Location)) {
+			places[key{f.Year, f.TargetGroup, f.Buyer, f.Location}] += f.PlacesH
+		}
+	}
+	out := make([]PublicFlow, 0, len(places))
+	for k, v := range places {
+		// the cell's name in FlowTable
+		name := FlowCell{k.year, k.group, k.location, "to", k.buyer}
+		switch {
+		case k.buyer == k.location:
+			name = FlowCell{k.year, k.group, k.buyer, "home", 0}
+		case data.InRegion(k.buyer):
+			name = FlowCell{k.year, k.group, k.buyer, "from", k.location}
+		}
+		out = append(out, PublicFlow{Year: k.year, TargetGroup: k.group, Buyer: k.buyer, Location: k.location, PlacesH: v, Hidden: hidden[name]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Year != b.Year:
+			return a.Year < b.Year
+		case a.TargetGroup != b.TargetGroup:
+			return a.TargetGroup < b.TargetGroup
+		case a.Buyer != b.Buyer:
+			return a.Buyer < b.Buyer
+		}
+		return a.Location < b.Location
+	})
+	return out
+}

@@ -287,3 +287,36 @@ func TestFlowDisclosureOnTheDemo(t *testing.T) {
 		}
 	}
 }
+
+// The public's purchases (PublicFlows) on the demo: every flow of 0,01-4,99 full-year places is hidden as a
+// count below 5, no flow of 5 or more is hidden as one, and where a buyer's purchases in other municipalities
+// have exactly one hidden flow, their total (the self-sufficiency finding's "elsewhere") is hidden too, so
+// the flow cannot be worked out from it.
+func TestPublicFlowsOnTheDemo(t *testing.T) {
+	flows := demoFlows(t)
+	public := PublicFlows(flows)
+	if len(public) < 100 {
+		t.Fatalf("%d public flows", len(public))
+	}
+	hidden := hiddenFlows(flows)
+	type buyerYear struct {
+		year  int
+		group string
+		buyer int
+	}
+	alone := map[buyerYear]int{}
+	for _, f := range public {
+		small := f.PlacesH > 0 && f.PlacesH < 500
+		if small != (f.Hidden == Primary) {
+			t.Errorf("%+v: %d hundredths, hidden %v", f, f.PlacesH, f.Hidden)
+		}
+		if f.Hidden != Shown && f.Buyer != f.Location && data.InRegion(f.Buyer) {
+			alone[buyerYear{f.Year, f.TargetGroup, f.Buyer}]++
+		}
+	}
+	for k, n := range alone {
+		if n == 1 && hidden[FlowCell{k.year, k.group, k.buyer, "elsewhere", 0}] == Shown {
+			t.Errorf("%+v: one hidden purchase elsewhere, and their total shown", k)
+		}
+	}
+}

@@ -36,9 +36,9 @@ type templateLink struct{ Name, URL string }
 
 // extractLinks are a dataset's extracts in every format, with the page's filters.
 type extractLinks struct {
-	Name     string
-	Analysts bool // for analysts only (analystsOnly)
-	Formats  []templateLink
+	Name    string
+	Public  bool // the public's extract is what the findings show of it (demand, purchases)
+	Formats []templateLink
 }
 
 // extractLinksOf lists the extracts of every dataset with the filters of r that apply to it (a filter on a
@@ -77,7 +77,7 @@ func extractLinksOf(r *request) []extractLinks {
 		if r.Lang == "en" {
 			name = d.NameEN
 		}
-		links := extractLinks{Name: name, Analysts: analystsOnly[d.Name]}
+		links := extractLinks{Name: name, Public: d.Name == "demand" || d.Name == "purchases"}
 		for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
 			links.Formats = append(links.Formats, templateLink{Name: map[string]string{"parquet": "Parquet", "csv": "CSV", "xlsx": "XLSX", "arrow": "Arrow"}[format], URL: "/api/v1/extracts/" + d.Name + "." + format + "?" + q.Encode()})
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,10 +196,8 @@ func TestExtracts(t *testing.T) {
 		}
 	}
 
-	// person counts: an analyst gets the rows; purchases are for analysts only
-	if res, _ := get(t, srv.URL+"/api/v1/extracts/purchases.csv"); res.StatusCode != 401 {
-		t.Errorf("purchases for the public: %d", res.StatusCode)
-	}
+	// person counts: the public gets what the findings show, an analyst the rows
+	publicPurchases(t, srv.URL)
 	analyst, _ := st.CreateToken(context.Background(), "x", "analyst", "test")
 	_, demand := demoCSV(t, "demand")
 	publicDemand(t, srv.URL, demand)
@@ -297,5 +296,57 @@ func publicDemand(t *testing.T, base string, demand []map[string]string) {
 	}
 	if shown < 50 || small == 0 {
 		t.Errorf("the public's demand: %d shown, %d small ones hidden", shown, small)
+	}
+}
+
+// publicPurchases checks the public's purchases extract against the demo file: the full-year places each
+// municipality bought in another (or itself) per year and target group, summed here over the place types,
+// none of 0,01-4,99 shown (null, "<5").
+func publicPurchases(t *testing.T, base string) {
+	t.Helper()
+	_, purchases := demoCSV(t, "purchases")
+	_, offers := demoCSV(t, "offers")
+	location := map[string]string{} // year/offer → the offer's location that year
+	for _, o := range offers {
+		location[o["year"]+"/"+o["offer_id"]] = o["location"]
+	}
+	want := map[string]int64{}
+	for _, r := range purchases {
+		f, _ := strconv.ParseFloat(r["places"], 64)
+		want[r["year"]+"/"+r["buyer"]+"/"+location[r["year"]+"/"+r["offer_id"]]+"/"+r["target_group"]] += int64(math.Round(f * 100))
+	}
+	res, body := get(t, base+"/api/v1/extracts/purchases.csv")
+	if res.StatusCode != 200 {
+		t.Fatalf("purchases for the public: %d", res.StatusCode)
+	}
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(recs) < 50 {
+		t.Fatalf("the public's purchases: %d rows, %v", len(recs), err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var shown, small int
+	for _, r := range recs[1:] {
+		key := r[col["year"]] + "/" + r[col["buyer"]] + "/" + r[col["location"]] + "/" + r[col["target_group"]]
+		h := want[key]
+		switch v := r[col["places"]]; {
+		case v == "" && r[col["places_shown"]] == "":
+			t.Errorf("%s: hidden without saying so", key)
+		case v == "":
+			small += map[bool]int{true: 1}[h > 0 && h < 500]
+		case h > 0 && h < 500:
+			t.Errorf("%s: %s full-year places shown", key, v)
+		default:
+			f, _ := strconv.ParseFloat(v, 64)
+			if int64(math.Round(f*100)) != h {
+				t.Errorf("%s: %s places, the file sums %d hundredths", key, v, h)
+			}
+			shown++
+		}
+	}
+	if shown < 20 || small == 0 {
+		t.Errorf("the public's purchases: %d shown, %d small ones hidden", shown, small)
 	}
 }

@@ -188,9 +188,7 @@ func remoteRole(name string, args []string) string {
 		draft := slices.ContainsFunc(args, func(a string) bool {
 			return a == "--draft" || a == "-draft" || a == "--draft=true" || a == "-draft=true"
 		})
-		// the extracts of purchases are for analysts (dashboards.analystsOnly)
-		persons := name == "export" && slices.Contains(args, "purchases")
-		if draft || persons {
+		if draft {
 			return "analyst"
 		}
 		return "viewer"
