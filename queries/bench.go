@@ -112,7 +112,6 @@ func (s *Store) BaselineCopyParquet(ctx context.Context, d *data.Dataset, f Extr
 	if err != nil {
 		return "", err
 	}
-	q = q[:strings.LastIndex(q, "\nORDER BY")] // the rows as CopyParquet writes them
 	for i := len(args); i >= 1; i-- {
 		var lit string
 		switch v := args[i-1].(type) {

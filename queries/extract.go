@@ -195,9 +195,9 @@ func (s *Store) CopyParquet(ctx context.Context, d *data.Dataset, f ExtractFilte
 	if err != nil {
 		return 0, err
 	}
-	// no sort: DuckDB keeps the rows' load order itself (preserve_insertion_order), and a sort of a large
-	// extract would hold it in memory; a partitioned COPY writes each partition in its own files anyway
-	q = q[:strings.LastIndex(q, "\nORDER BY")]
+	if len(partitionBy) > 0 {
+		q = q[:strings.LastIndex(q, "\nORDER BY")] // a partitioned COPY writes each partition in its own files
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
