@@ -62,6 +62,17 @@ func TestExtractRoundTrip(t *testing.T) {
 						break
 					}
 				}
+				// the names beside the codes, from the catalogues
+				n, named := col[c.Name+"_name"]
+				if !named {
+					continue
+				}
+				for r := range rows {
+					if got, exp := rows[r][n], nameOf(c.Kind, want[r][c.Name]); got != exp {
+						t.Errorf("%s.%s row %d %s_name: %q, want %q", d.Name, format, r+1, c.Name, got, exp)
+						break
+					}
+				}
 			}
 		}
 	}
@@ -189,4 +200,22 @@ func readExtract(t *testing.T, format string, b []byte) (head []string, rows [][
 		panic(fmt.Sprint("format ", format))
 	}
 	return head, rows, types
+}
+
+// nameOf is the Danish name of a code (or of each code of a list, "; " between them) in the catalogues.
+func nameOf(k data.Kind, code string) string {
+	switch k {
+	case data.KindMunicipality:
+		n, _ := strconv.Atoi(code)
+		m, _ := data.MunicipalityByCode(n)
+		return m.Name
+	case data.KindTargetGroupList:
+		var names []string
+		for _, c := range strings.FieldsFunc(code, func(r rune) bool { return r == ';' || r == ',' }) {
+			names = append(names, nameOf(data.KindTargetGroup, strings.TrimSpace(c)))
+		}
+		return strings.Join(names, "; ")
+	}
+	g, _ := data.TargetGroupByCode(code)
+	return g.NameDA
 }

@@ -38,7 +38,7 @@ func ExtractColumns(d *data.Dataset) []ExtractColumn {
 	var out []ExtractColumn
 	for _, c := range append(append([]data.Column(nil), d.Columns...), d.Derived...) {
 		out = append(out, ExtractColumn{Name: c.Name, Kind: c.Kind})
-		if c.Kind == data.KindMunicipality || c.Kind == data.KindTargetGroup {
+		if c.Kind == data.KindMunicipality || c.Kind == data.KindTargetGroup || c.Kind == data.KindTargetGroupList {
 			out = append(out, ExtractColumn{Name: c.Name + "_name", Kind: data.KindText, Of: c.Name})
 		}
 	}
@@ -66,10 +66,15 @@ func ExtractSQL(d *data.Dataset, f ExtractFilter) (string, []any, error) {
 			}
 		case c.Kind == data.KindText && strings.HasSuffix(c.Name, "_name"):
 			alias := "n_" + c.Of
-			if col, _ := d.Column(c.Of); col.Kind == data.KindMunicipality {
+			col, _ := d.Column(c.Of)
+			switch col.Kind {
+			case data.KindTargetGroupList: // "a;b": the names in the codes' order, "; " between them
+				sel = append(sel, fmt.Sprintf(`(SELECT string_agg(g.%[1]s, '; ' ORDER BY u.i) FROM (SELECT unnest(string_split(r.%[2]s, ';')) AS code,
+        generate_subscripts(string_split(r.%[2]s, ';'), 1) AS i) u JOIN target_groups g ON g.code = u.code) AS %[3]s`, nameCol, c.Of, c.Name))
+			case data.KindMunicipality:
 				joins = append(joins, fmt.Sprintf("LEFT JOIN municipalities %s ON %s.code = r.%s", alias, alias, c.Of))
 				sel = append(sel, fmt.Sprintf("%s.name AS %s", alias, c.Name))
-			} else {
+			default:
 				joins = append(joins, fmt.Sprintf("LEFT JOIN target_groups %s ON %s.code = r.%s", alias, alias, c.Of))
 				sel = append(sel, fmt.Sprintf("%s.%s AS %s", alias, nameCol, c.Name))
 			}
