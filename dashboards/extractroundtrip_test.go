@@ -100,7 +100,6 @@ func normal(k data.Kind, v string) string {
 	switch {
 	case v == "" || (k == data.KindScore && strings.EqualFold(v, "ved ikke")): // "don't know" is no score
 		return ""
-		return ""
 	case k == data.KindDecimal || k == data.KindInt || k == data.KindYear || k == data.KindMunicipality || k == data.KindScore:
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
