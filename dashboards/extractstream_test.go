@@ -17,7 +17,7 @@ import (
 )
 
 // Extracts stream: an extract of 5 million generated purchase rows grows the Go heap by at most 64 MB, and
-// typically (the median of the samples) by no more than 10 % (or 1 MB, the sampling's noise) beyond the
+// typically (the median of the samples) by no more than 10 % (or 2 MB, the measurement's noise) beyond the
 // growth of one of 500 thousand rows: the memory does not grow with the extract. Parquet (DuckDB's COPY to a file, then the file) and CSV (Arrow
 // record batches written by Go) each. The live heap (collected before each sample) is sampled while the
 // extract runs.
@@ -39,6 +39,10 @@ func extractStreams(t *testing.T, format string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// the live heap before: two collections (what finalizers and pools free needs the second), after the
+		// earlier tests' servers and stores have had a moment to close
+		time.Sleep(100 * time.Millisecond)
+		runtime.GC()
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -70,15 +74,15 @@ func extractStreams(t *testing.T, format string) {
 			t.Fatalf("%d rows: exported %d, %v", n, rows, err)
 		}
 		slices.Sort(samples)
-		growth[n] = float64(samples[len(samples)-1]) - float64(before.HeapAlloc)
-		typical[n] = float64(samples[len(samples)/2]) - float64(before.HeapAlloc)
+		growth[n] = max(0, float64(samples[len(samples)-1])-float64(before.HeapAlloc))
+		typical[n] = max(0, float64(samples[len(samples)/2])-float64(before.HeapAlloc))
 		t.Logf("%d rows: the live heap grew by %.1f MB at most, %.1f MB typically (the median of %d samples)", n, growth[n]/1e6, typical[n]/1e6, len(samples))
 	}
 	if g := growth[5_000_000]; g > 64e6 {
 		t.Errorf("5 million rows grew the heap by %.1f MB, more than 64 MB", g/1e6)
 	}
 	// the peak of a longer run is the highest of more samples, so the runs compare by their typical growth
-	if small, large := typical[500_000], typical[5_000_000]; math.Abs(large-small) > math.Max(0.10*math.Max(large, small), 1e6) {
-		t.Errorf("the heap typically grew by %.1f MB for 500 thousand rows and %.1f MB for 5 million: more than 10 %% (or 1 MB) apart", small/1e6, large/1e6)
+	if small, large := typical[500_000], typical[5_000_000]; math.Abs(large-small) > math.Max(0.10*math.Max(large, small), 2e6) {
+		t.Errorf("the heap typically grew by %.1f MB for 500 thousand rows and %.1f MB for 5 million: more than 10 %% (or 2 MB) apart", small/1e6, large/1e6)
 	}
 }
