@@ -38,7 +38,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return echo.NewHTTPError(http.StatusUnauthorized, "Ukendt eller tilbagekaldt token. (Unknown or revoked token.)")
 			}
 			who = caller{Token: t, Signed: true}
-		} else if ck, err := c.Cookie(sessionCookie); err == nil {
+		} else if ck, err := c.Cookie(sessionCookie); err == nil && sessionMayAct(c.Request()) {
 			// a browser session: valid while signed, unexpired and its token active; anything else is the public
 			if sess, ok := s.readSession(ck.Value, time.Now()); ok {
 				t, found, err := s.sessionToken(c, sess.Name)
@@ -53,6 +53,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(callerKey, who)
 		return next(c)
 	}
+}
+
+// formRoutes are the forms a browser session posts; each checks the session's CSRF token (checkCSRF).
+var formRoutes = map[string]bool{"/signout": true, "/admin/assessment": true}
+
+// sessionMayAct tells whether a session cookie speaks for a request: for reading (GET, HEAD) and for the
+// forms that check its CSRF token. The API's writes (publish, ingest, the CLI, the assessment) take a token
+// in the Authorization header only, so no other site can make a signed-in browser send them.
+func sessionMayAct(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead || formRoutes[r.URL.Path]
 }
 
 // callerOf is the request's caller (a viewer when authenticate did not run).

@@ -38,8 +38,9 @@ const (
 )
 
 type pageCache struct {
-	mu      sync.Mutex
-	version string // the version the entries belong to
+	mu sync.Mutex
+	// entries by version and request (cacheKey): a write makes new versions, whose pages are new entries;
+	// the old ones are no longer asked for and go when the cache starts over
 	entries map[string]cachedPage
 	size    int
 	// rendering are the pages being rendered, by version and key: a request for one waits for it rather
@@ -54,32 +55,36 @@ type cachedPage struct {
 	body              []byte
 }
 
-// etagFor is the ETag of a request: its version (the editions or the data version, with the caller's role
-// and whether a token was given) and a hash of its path and parameters.
-func (s *Server) etagFor(c *echo.Context, sc scope) (etag, version, key string) {
+// etagFor is the ETag of a request and its key in the cache: its version (the editions or the data version,
+// with the caller's role and whether a token was given, and this server's start, so that a new program's
+// pages are new) and its path and parameters.
+func (s *Server) etagFor(c *echo.Context, sc scope) (etag, key string) {
 	data, editions := s.Store.Versions()
 	who := callerOf(c)
 	r := c.Request()
-	version = fmt.Sprintf("e%d", editions)
-	if sc == dataScope || r.URL.Query().Get("draft") == "true" {
-		version = fmt.Sprintf("d%d", data)
+	version := fmt.Sprintf("%s-e%d", s.started, editions)
+	if sc == dataScope || isDraft(r.URL.Query().Get("draft")) {
+		version = fmt.Sprintf("%s-d%d", s.started, data)
 	}
 	version += "-" + who.Role
 	if who.Signed {
 		version += "-token" // a viewer's token shows a little more (who published)
 	}
-	key = r.URL.Path + "?" + r.URL.Query().Encode() // sorted: the same parameters in any order are one page
+	page := r.URL.Path + "?" + r.URL.Query().Encode() // sorted: the same parameters in any order are one page
 	h := fnv.New64a()
-	h.Write([]byte(key))
-	return fmt.Sprintf(`W/"%s-%x"`, version, h.Sum64()), version, key
+	h.Write([]byte(page))
+	return fmt.Sprintf(`W/"%s-%x"`, version, h.Sum64()), version + "\x00" + page
 }
+
+// isDraft tells whether a draft parameter asks for drafts, as parseRequest reads it.
+func isDraft(v string) bool { return v == "true" || v == "1" }
 
 // cached answers GET and HEAD requests of a page from the cache: 304 when the client has the page's
 // current version, the stored page when this process has rendered it, and otherwise the page rendered
 // and kept (only a 200; errors are never cached).
 func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c *echo.Context) error {
-		etag, version, key := s.etagFor(c, sc)
+		etag, key := s.etagFor(c, sc)
 		h := c.Response().Header()
 		h.Set("Vary", "Authorization, Cookie")
 		h.Set("Cache-Control", "no-cache") // a browser may keep it, and asks again with If-None-Match
@@ -88,16 +93,24 @@ func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 			h.Set("ETag", etag)
 			return c.NoContent(http.StatusNotModified)
 		}
-		p, ok, done := s.cache.lookup(version, key)
+		p, ok, done := s.cache.lookup(key)
 		if ok {
 			s.cache.hits.Add(1)
 			h.Set("ETag", p.etag)
 			return c.Blob(http.StatusOK, p.contentType, p.body)
 		}
-		defer done()
+		released := false
+		release := func() {
+			if !released {
+				released = true
+				done()
+			}
+		}
+		defer release()
 		s.cache.misses.Add(1)
 		rec := &recorder{ResponseWriter: c.Response()}
 		c.SetResponse(rec)
+		defer c.SetResponse(rec.ResponseWriter) // also when the handler panics: the 500 goes to the client
 		h.Set("ETag", etag)
 		err := next(c)
 		c.SetResponse(rec.ResponseWriter)
@@ -110,66 +123,47 @@ func (s *Server) cached(sc scope, next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		page := cachedPage{etag: etag, contentType: h.Get("Content-Type"), body: rec.body.Bytes()}
 		s.cache.mu.Lock()
-		if s.cache.version == version {
-			if len(s.cache.entries) >= maxCached || s.cache.size+len(page.body) > maxCachedBytes {
-				s.cache.entries, s.cache.size = map[string]cachedPage{}, 0
-			}
-			s.cache.entries[key] = page
-			s.cache.size += len(page.body)
+		if s.cache.entries == nil || len(s.cache.entries) >= maxCached || s.cache.size+len(page.body) > maxCachedBytes {
+			s.cache.entries, s.cache.size = map[string]cachedPage{}, 0
 		}
+		s.cache.entries[key] = page
+		s.cache.size += len(page.body)
 		s.cache.mu.Unlock()
+		release() // the readers waiting for it need not wait for this client's network too
 		return rec.flush()
 	}
 }
 
-// lookup finds the page of key at version; when it is being rendered, it waits for that first. When the
-// page is not there, the caller renders it and calls done when it has (or has failed to).
-func (pc *pageCache) lookup(version, key string) (p cachedPage, ok bool, done func()) {
-	flight := version + "\x00" + key
+// lookup finds the page of key (version and request); when it is being rendered, it waits for that
+// first. When the page is not there, the caller renders it and calls done when it has (or has failed to).
+func (pc *pageCache) lookup(key string) (p cachedPage, ok bool, done func()) {
 	for {
 		pc.mu.Lock()
-		if pc.version != version {
-			pc.version, pc.entries, pc.size = version, map[string]cachedPage{}, 0
-		}
 		if p, ok = pc.entries[key]; ok {
 			pc.mu.Unlock()
 			return p, true, nil
 		}
-		wg := pc.rendering[flight]
+		wg := pc.rendering[key]
 		if wg == nil {
 			if pc.rendering == nil {
 				pc.rendering = map[string]*sync.WaitGroup{}
 			}
 			wg = &sync.WaitGroup{}
 			wg.Add(1)
-			pc.rendering[flight] = wg
+			pc.rendering[key] = wg
 			pc.mu.Unlock()
 			return cachedPage{}, false, func() {
 				pc.mu.Lock()
-				delete(pc.rendering, flight)
+				delete(pc.rendering, key)
 				pc.mu.Unlock()
 				wg.Done()
 			}
 		}
 		pc.mu.Unlock()
 		wg.Wait()
-		if p, ok = pc.peek(key, version); ok {
-			return p, true, nil
-		}
-		// the other render failed (an error is not kept) or the version moved on: look again, and render it
-		// here if no one else has started
+		// the page, or the other rendering failed (an error is not kept): look again, and render it here if no
+		// one else has started
 	}
-}
-
-// peek is the page of key at version, if kept.
-func (pc *pageCache) peek(key, version string) (cachedPage, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if pc.version != version {
-		return cachedPage{}, false
-	}
-	p, ok := pc.entries[key]
-	return p, ok
 }
 
 // match tells whether an If-None-Match header names etag (weak comparison, as RFC 9110 asks for GET).

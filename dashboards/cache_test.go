@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -94,6 +95,10 @@ func TestPageCache(t *testing.T) {
 	}
 	if n := queriesSent(); n != before {
 		t.Errorf("a draft 304 sent %d queries, want none", n-before)
+	}
+	// draft=1 is a draft too: its own version, not the editions'
+	if a := do("/gaps?year=2023&draft=1", analyst, ""); a.code != 200 || !strings.Contains(a.etag, "-d") {
+		t.Errorf("draft=1: %d, ETag %q", a.code, a.etag)
 	}
 	if a := do(draft, "", ""); a.code != 401 {
 		t.Errorf("a draft from the cache for the public: %d", a.code)

@@ -61,7 +61,7 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	if r.Municipality != analysis.AllAreas && r.Municipality != data.RegionCode {
 		f.Municipality = r.Municipality
 	}
-	if f.Category != "" && !slicesContainsCode(data.Categories, f.Category) {
+	if _, ok := data.CodeByCode(data.Categories, f.Category); f.Category != "" && !ok {
 		return x, badRequest{fmt.Sprintf("Ukendt kategori %q: kommunal, privat eller socialaftale. (Unknown category.)", f.Category)}
 	}
 	for _, p := range []struct {
@@ -94,15 +94,6 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	}
 	x.filter = f
 	return x, nil
-}
-
-func slicesContainsCode(codes []data.Code, code string) bool {
-	for _, c := range codes {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
 }
 
 // fileName says what an extract holds: kapacitet_capacity_2022_autisme-boern.parquet.
@@ -147,6 +138,11 @@ func (s *Server) apiExtract(c *echo.Context) error {
 	if err == nil {
 		err = w.Flush()
 	}
+	if r, _ := echo.UnwrapResponse(c.Response()); err != nil && (r == nil || !r.Committed) {
+		// nothing sent yet: the error answers as an error, not as a file
+		h.Del("Content-Disposition")
+		h.Del("Content-Type")
+	}
 	who := callerOf(c)
 	name := who.Name
 	if !who.Signed {
@@ -158,6 +154,9 @@ func (s *Server) apiExtract(c *echo.Context) error {
 
 // logExport records an export in the export log (and the server's log); a failure to record is logged.
 func (s *Server) logExport(who, role string, x extractRequest, args string, rows int64, failed error) {
+	if len(args) > 2000 { // a query string can be long; the log keeps its start
+		args = args[:2000] + "…"
+	}
 	e := queries.ExportEntry{Who: who, Role: role, Dataset: x.dataset.Name, Format: x.format, Args: args, Rows: rows}
 	if failed != nil {
 		e.Error = failed.Error()
@@ -192,6 +191,9 @@ func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest
 		return out.write(rec)
 	})
 	if err != nil {
+		if a, ok := out.(interface{ abort() }); ok {
+			a.abort() // an XLSX's temporary files
+		}
 		return rows, err
 	}
 	return rows, out.close()

@@ -107,6 +107,9 @@ func (x *xlsxWriter) cell(col arrow.Array, i int) any {
 	return col.ValueStr(i)
 }
 
+// abort drops the workbook and its temporary files (the extract failed).
+func (x *xlsxWriter) abort() { x.f.Close() }
+
 func (x *xlsxWriter) close() error {
 	defer x.f.Close()
 	if err := x.sw.Flush(); err != nil {

@@ -146,10 +146,8 @@ func (s *Server) reportPage(ctx context.Context, rd *queries.Reader, r *request)
 		if f.Kind == analysis.KindCapacityChange && f.Area == data.RegionCode && f.Change != nil {
 			gr, _ := data.TargetGroupByCode(f.TargetGroup)
 			cat := f.Change.Category
-			for _, c := range data.Categories {
-				if c.Code == cat {
-					cat = c.Name(r.Lang)
-				}
+			if c, ok := data.CodeByCode(data.Categories, cat); ok {
+				cat = c.Name(r.Lang)
 			}
 			var offers []string
 			for _, o := range f.Change.Offers {

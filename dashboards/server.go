@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -54,11 +55,12 @@ type Deps struct {
 // Server holds the handlers' dependencies.
 type Server struct {
 	Deps
-	pages  *template.Template
-	echo   *echo.Echo
-	files  echo.HandlerFunc // the static files
-	cache  pageCache
-	tokens tokenCache
+	pages   *template.Template
+	echo    *echo.Echo
+	files   echo.HandlerFunc // the static files
+	cache   pageCache
+	tokens  tokenCache
+	started string // this server's start, in every page's version
 	keyState
 }
 
@@ -82,7 +84,7 @@ func newServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: t, files: echo.StaticDirectoryHandler(StaticFS(), false)}
+	s := &Server{Deps: d, pages: t, files: echo.StaticDirectoryHandler(StaticFS(), false), started: strconv.FormatInt(time.Now().UnixNano()%1e9, 36)}
 	if d.Static != nil {
 		s.files = echo.StaticDirectoryHandler(overlay{d.Static, StaticFS()}, false)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -36,10 +37,18 @@ type session struct {
 	CSRF    string `json:"c"`
 }
 
-// sessionKey is the key that signs the cookies, read (or made) once.
+// sessionKey is the key that signs the cookies, read (or made) on first use; a failure is tried again.
 func (s *Server) sessionKey() ([]byte, error) {
-	s.keyOnce.Do(func() { s.key, s.keyErr = s.Store.SessionKey(context.Background()) })
-	return s.key, s.keyErr
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.key == nil {
+		k, err := s.Store.SessionKey(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		s.key = k
+	}
+	return s.key, nil
 }
 
 // signSession writes a session as a cookie value: payload.signature, both base64url.
@@ -166,9 +175,17 @@ func sameSecret(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// localPath is a redirect target when it is a path of this site ("/admin?year=2024"), else "".
+// localPath is a redirect target when it is a path of this site ("/admin?year=2024"), else "": no control
+// character (browsers drop tabs, so "/\t/evil.org" would become "//evil.org"), no backslash, no scheme or
+// host, one leading slash.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
 		return ""
 	}
 	return p
@@ -176,7 +193,6 @@ func localPath(p string) string {
 
 // keyState holds the session key once read.
 type keyState struct {
-	keyOnce sync.Once
-	key     []byte
-	keyErr  error
+	keyMu sync.Mutex
+	key   []byte
 }

@@ -117,6 +117,14 @@ func TestSignInAndAdmin(t *testing.T) {
 	if code != 200 || m == nil {
 		t.Fatalf("/admin: %d", code)
 	}
+	// the session does not speak for the API's writes: those need the token in the header (no cross-site
+	// request can then act for a signed-in admin)
+	if code, _, _, _ := call(t, a, "POST", srv.URL+"/api/v1/publish/2023", nil); code != 401 {
+		t.Errorf("publish with the admin's session cookie alone: %d, want 401", code)
+	}
+	if code, _, _, _ := call(t, a, "PUT", srv.URL+"/api/v1/assessment/2023", url.Values{"x": {"y"}}); code != 401 {
+		t.Errorf("PUT assessment with the session cookie alone: %d, want 401", code)
+	}
 	form := url.Values{"year": {"2023"}, "text": {"Der *mangler* pladser."}}
 	if code, _, _, _ := call(t, a, "POST", srv.URL+"/admin/assessment", form); code != 403 {
 		t.Errorf("the form without its CSRF token: %d", code)

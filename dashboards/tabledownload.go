@@ -38,6 +38,7 @@ func (s *Server) downloads(next echo.HandlerFunc) echo.HandlerFunc {
 		u.RawQuery = q.Encode()
 		rec := &recorder{ResponseWriter: c.Response()}
 		c.SetResponse(rec)
+		defer c.SetResponse(rec.ResponseWriter) // also when the page panics: the 500 goes to the client
 		err := next(c)
 		c.SetResponse(rec.ResponseWriter)
 		h := c.Response().Header()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -165,16 +166,32 @@ func (f *outputFile) Close() error {
 	return f.o.send(f.name, f.buf.Bytes())
 }
 
+// asksDraft tells whether a command line asks for drafts: --draft in any form the flag package takes
+// (--draft, -draft=1, --draft=TRUE ...); anything but a false value counts as asking.
+func asksDraft(args []string) bool {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		f, v, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f != "draft" {
+			continue
+		}
+		if b, err := strconv.ParseBool(v); !hasValue || err != nil || b {
+			return true
+		}
+	}
+	return false
+}
+
 // remoteRole is the least role a token needs to run a command from another machine: findings for anyone
 // (drafts for analysts), the batches and templates (which show drafts) for analysts, and whatever writes
 // (ingest, publish, restore, tokens, demo) for admins.
 func remoteRole(name string, args []string) string {
 	switch name {
-	case "gaps":
-		for _, a := range args {
-			if f, v, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && f == "draft" && v != "false" {
-				return "analyst"
-			}
+	case "gaps", "report":
+		if asksDraft(args) {
+			return "analyst"
 		}
 		return "viewer"
 	case "batches":
@@ -184,14 +201,9 @@ func remoteRole(name string, args []string) string {
 		return "analyst"
 	case "template":
 		return "analyst"
-	case "report", "export":
-		draft := slices.ContainsFunc(args, func(a string) bool {
-			return a == "--draft" || a == "-draft" || a == "--draft=true" || a == "-draft=true"
-		})
-		if draft {
-			return "analyst"
-		}
-		return "viewer"
+	case "export":
+		// the rows themselves (the public's extracts, under disclosure control, are the extracts API's)
+		return "analyst"
 	case "assessment":
 		if flagValue(args, "file") == "" {
 			return "analyst" // shows the current, unpublished text
