@@ -113,11 +113,7 @@ func (s *Server) adminAssessment(c *echo.Context) error {
 	if err != nil || !data.PlausibleYear(year) {
 		return badRequest{fmt.Sprintf("Ugyldigt år %q. (Invalid year.)", c.FormValue("year"))}
 	}
-	text := c.FormValue("text")
-	if len(text) > queries.MaxAssessment {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Vurderingen må højst fylde %d bytes. (The assessment is too large.)", queries.MaxAssessment))
-	}
-	if err := s.Store.SetAssessment(c.Request().Context(), year, text, who.Name); err != nil {
+	if err := assessmentRefused(s.Store.SetAssessment(c.Request().Context(), year, c.FormValue("text"), who.Name)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin?year=%d&saved=1&lang=%s", year, lang(c.FormValue("lang"))))

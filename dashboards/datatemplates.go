@@ -48,7 +48,7 @@ func (s *Server) dataTemplate(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, templateFileName(d, opt)))
+	c.Response().Header().Set("Content-Disposition", attachment(templateFileName(d, opt)))
 	return c.Blob(http.StatusOK, xlsxType, buf.Bytes())
 }
 

@@ -131,7 +131,7 @@ func (s *Server) apiExtract(c *echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Content-Type", extractFormats[x.format])
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, x.fileName()))
+	h.Set("Content-Disposition", attachment(x.fileName()))
 	h.Set("Cache-Control", "no-store")
 	w := bufio.NewWriterSize(c.Response(), 64<<10)
 	rows, err := s.writeExtract(c.Request().Context(), w, x, nil)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v5"
 	"github.com/yuin/goldmark"
@@ -383,6 +382,18 @@ func (s *Server) apiAssessment(c *echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// assessmentRefused is the answer to the store's refusal of an assessment: 413 when too large, 400 when
+// not text; other errors as they are.
+func assessmentRefused(err error) error {
+	switch {
+	case errors.Is(err, queries.ErrAssessmentTooLarge):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Vurderingen må højst fylde %d bytes. (The assessment is too large.)", queries.MaxAssessment))
+	case errors.Is(err, queries.ErrAssessmentNotText):
+		return badRequest{"Vurderingen skal være UTF-8-tekst. (The assessment must be UTF-8 text.)"}
+	}
+	return err
+}
+
 // apiSetAssessment answers PUT /api/v1/assessment/{year} (admins): the body is the Markdown text (64 KiB at
 // most; empty removes it), published with the year's next edition.
 func (s *Server) apiSetAssessment(c *echo.Context) error {
@@ -398,13 +409,7 @@ func (s *Server) apiSetAssessment(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(body) > queries.MaxAssessment {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Vurderingen må højst fylde %d bytes. (The assessment is too large.)", queries.MaxAssessment))
-	}
-	if !utf8.Valid(body) {
-		return badRequest{"Vurderingen skal være UTF-8-tekst. (The assessment must be UTF-8 text.)"}
-	}
-	if err := s.Store.SetAssessment(c.Request().Context(), year, string(body), who.Name); err != nil {
+	if err := assessmentRefused(s.Store.SetAssessment(c.Request().Context(), year, string(body), who.Name)); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"year": year, "saved": true})

@@ -63,7 +63,7 @@ func (s *Server) downloads(next echo.HandlerFunc) echo.HandlerFunc {
 			name += "_" + y
 		}
 		name += "_" + id + "." + format
-		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+		h.Set("Content-Disposition", attachment(name))
 		var b bytes.Buffer
 		if format == "csv" {
 			writeCSV(&b, rows, lang)
@@ -281,3 +281,7 @@ func parseNumber(s, lang string) (n float64, percent, ok bool) {
 	}
 	return n, percent, true
 }
+
+// attachment is the Content-Disposition of a download called name (the program's names: letters, digits,
+// "_", "-" and ".", which need no escaping).
+func attachment(name string) string { return fmt.Sprintf(`attachment; filename="%s"`, name) }

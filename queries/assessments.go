@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Assessment is DAS's own assessment of a year (Markdown), as the yearly report shows it first.
@@ -20,11 +21,22 @@ type Assessment struct {
 // MaxAssessment bounds an assessment's text (bytes): pages of prose, not a file store.
 const MaxAssessment = 64 << 10
 
+// ErrAssessmentTooLarge and ErrAssessmentNotText refuse an assessment: more than MaxAssessment bytes, or
+// not UTF-8 text.
+var (
+	ErrAssessmentTooLarge = fmt.Errorf("the assessment is more than %d bytes", MaxAssessment)
+	ErrAssessmentNotText  = errors.New("the assessment is not UTF-8 text")
+)
+
 // SetAssessment stores year's assessment (an empty text removes it). It is a draft until the year is
-// published: the edition keeps the text it was published with.
+// published: the edition keeps the text it was published with. Every way in (the admin page, the API, the
+// CLI) comes here, and these are its checks.
 func (s *Store) SetAssessment(ctx context.Context, year int, text, by string) error {
-	if len(text) > MaxAssessment {
-		return fmt.Errorf("store: the assessment is %d bytes, more than %d", len(text), MaxAssessment)
+	switch {
+	case len(text) > MaxAssessment:
+		return ErrAssessmentTooLarge
+	case !utf8.ValidString(text):
+		return ErrAssessmentNotText
 	}
 	s.write.Lock()
 	defer s.write.Unlock()

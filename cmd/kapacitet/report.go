@@ -94,14 +94,14 @@ func runAssessment(e *env, args []string) error {
 	} else {
 		text, err = e.readFile(*file, queries.MaxAssessment)
 	}
-	if err == errTooLarge || len(text) > queries.MaxAssessment {
-		return fmt.Errorf("%s: more than %d bytes", *file, queries.MaxAssessment)
+	if err == errTooLarge {
+		err = queries.ErrAssessmentTooLarge
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", *file, err)
 	}
 	if err := st.SetAssessment(e.ctx, year, string(text), e.who()); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", *file, err)
 	}
 	fmt.Fprintf(e.stdout, "%d: DAS' vurdering gemt; den offentliggøres med årets næste udgave (kapacitet publish %d). (Assessment saved; it is published with the year's next edition.)\n", year, year)
 	return nil
