@@ -2,8 +2,6 @@ package dashboards
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -223,8 +221,7 @@ type tokenEntry struct {
 
 // tokenFor looks a token up, from the cache when it can.
 func (s *Server) tokenFor(c *echo.Context, secret string) (queries.Token, bool, error) {
-	sum := sha256.Sum256([]byte(secret))
-	return s.cachedToken("hash:"+hex.EncodeToString(sum[:]), func() (queries.Token, bool, error) {
+	return s.cachedToken("hash:"+queries.TokenHash(secret), func() (queries.Token, bool, error) {
 		return s.Store.TokenFor(c.Request().Context(), secret)
 	})
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v5"
 
-	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
@@ -44,40 +43,40 @@ type extractLinks struct {
 // extractLinksOf lists the extracts of every dataset with the filters of r that apply to it (a filter on a
 // column a dataset lacks is left out of its links).
 func extractLinksOf(r *request) []extractLinks {
+	all := extractFilterOf(r)
 	var out []extractLinks
 	for _, d := range data.Datasets {
 		q := url.Values{"lang": {r.Lang}}
-		f := queries.ExtractFilter{Draft: r.View.Draft, Year: r.Year}
-		if r.Year != 0 {
-			q.Set("year", strconv.Itoa(r.Year))
+		f := queries.ExtractFilter{Draft: all.Draft, Year: all.Year}
+		if f.Year != 0 {
+			q.Set("year", strconv.Itoa(f.Year))
 		}
-		if r.View.Draft {
+		if f.Draft {
 			q.Set("draft", "true")
 		}
 		for _, p := range []struct {
 			param, value string
-			set          func()
+			set          func(*queries.ExtractFilter)
 		}{
-			{"target_group", r.TargetGroup, func() { f.TargetGroup = r.TargetGroup }},
-			{"place_type", r.PlaceType, func() { f.PlaceType = r.PlaceType }},
-			{"municipality", strconv.Itoa(r.Municipality), func() { f.Municipality = r.Municipality }},
+			{"target_group", all.TargetGroup, func(f *queries.ExtractFilter) { f.TargetGroup = all.TargetGroup }},
+			{"place_type", all.PlaceType, func(f *queries.ExtractFilter) { f.PlaceType = all.PlaceType }},
+			{"municipality", strconv.Itoa(all.Municipality), func(f *queries.ExtractFilter) { f.Municipality = all.Municipality }},
 		} {
-			if p.value == "" || p.value == "0" || p.value == data.PlaceTypeAll.Code || r.Municipality == analysis.AllAreas && p.param == "municipality" {
+			with := f
+			p.set(&with)
+			if p.value == "" || p.value == "0" {
 				continue
 			}
-			before := f
-			p.set()
-			if _, _, err := queries.ExtractSQL(d, f); err != nil {
-				f = before
-				continue
+			if _, _, err := queries.ExtractSQL(d, with); err == nil { // a filter the dataset has
+				f = with
+				q.Set(p.param, p.value)
 			}
-			q.Set(p.param, p.value)
 		}
 		name := d.NameDA
 		if r.Lang == "en" {
 			name = d.NameEN
 		}
-		links := extractLinks{Name: name, Public: d.Name == "demand" || d.Name == "purchases"}
+		links := extractLinks{Name: name, Public: fromFindings[d.Name]}
 		for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
 			links.Formats = append(links.Formats, templateLink{Name: map[string]string{"parquet": "Parquet", "csv": "CSV", "xlsx": "XLSX", "arrow": "Arrow"}[format], URL: "/api/v1/extracts/" + d.Name + "." + format + "?" + q.Encode()})
 		}

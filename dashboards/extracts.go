@@ -33,6 +33,23 @@ var extractFormats = map[string]string{
 	"csv":     "text/csv; charset=utf-8",
 }
 
+// fromFindings are the datasets whose public extract is built from the published findings
+// (extractpublic.go): their rows count persons.
+var fromFindings = map[string]bool{"demand": true, "purchases": true}
+
+// extractFilterOf is the pages' filters of r as the extracts read them: place type alle, the region and all
+// areas are no filter (every row is of one place type and one municipality).
+func extractFilterOf(r *request) queries.ExtractFilter {
+	f := queries.ExtractFilter{Draft: r.View.Draft, Year: r.Year, TargetGroup: r.TargetGroup, Lang: r.Lang}
+	if r.PlaceType != data.PlaceTypeAll.Code {
+		f.PlaceType = r.PlaceType
+	}
+	if r.Municipality != analysis.AllAreas && r.Municipality != data.RegionCode {
+		f.Municipality = r.Municipality
+	}
+	return f
+}
+
 // extractRequest is an extract asked for: the dataset, the format and the filters.
 type extractRequest struct {
 	dataset *data.Dataset
@@ -54,13 +71,8 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	if err != nil {
 		return x, err
 	}
-	f := queries.ExtractFilter{Draft: r.View.Draft, Year: r.Year, TargetGroup: r.TargetGroup, Lang: r.Lang, Category: c.QueryParam("category")}
-	if r.PlaceType != data.PlaceTypeAll.Code {
-		f.PlaceType = r.PlaceType
-	}
-	if r.Municipality != analysis.AllAreas && r.Municipality != data.RegionCode {
-		f.Municipality = r.Municipality
-	}
+	f := extractFilterOf(&r)
+	f.Category = c.QueryParam("category")
 	if _, ok := data.CodeByCode(data.Categories, f.Category); f.Category != "" && !ok {
 		return x, badRequest{fmt.Sprintf("Ukendt kategori %q: kommunal, privat eller socialaftale. (Unknown category.)", f.Category)}
 	}

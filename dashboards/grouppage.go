@@ -138,7 +138,7 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		p.MuniRows = append(p.MuniRows, row)
 	}
 	if len(names) > 0 {
-		p.MuniSentence = severityCounts(p.MuniRows, r.Year, r.Lang)
+		p.MuniSentence = severityCounts("severity_counts", p.MuniRows, r.Year, r.Lang)
 		if p.Munis, err = barChart(names, []lineSeries{{Name: t["supply"], Values: ms}, {Name: t["demand"], Values: md}}, supplyDemandColors); err != nil {
 			return p, err
 		}

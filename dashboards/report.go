@@ -230,24 +230,13 @@ func (s *Server) reportGroups(p *reportPage, year []analysis.Finding, lang strin
 	if len(names) == 0 {
 		return nil
 	}
-	p.GroupsText = severityOf(p.GroupRows, p.Year, lang)
+	p.GroupsText = severityCounts("report_groups", p.GroupRows, p.Year, lang)
 	var err error
 	p.Groups, err = barChart(names, []lineSeries{{Name: t["supply"], Values: supply}, {Name: t["demand"], Values: demand}}, supplyDemandColors)
 	return err
 }
 
-// severityOf is the sentence of the report's chart of target groups: how many have each severity.
-func severityOf(rows []muniRow, year int, lang string) string {
-	n := map[string]int64{}
-	for _, r := range rows {
-		n[r.Severity]++
-	}
-	f := func(s string) string { return analysis.FormatInt(n[s], lang) }
-	return fmt.Sprintf(texts[lang]["report_groups"], year, f(analysis.CriticalShortage), f(analysis.Shortage), f(analysis.Balance), f(analysis.Surplus),
-		analysis.FormatInt(int64(len(rows)), lang))
-}
-
-// markdown renders DAS's text: CommonMark, raw HTML in it escaped (an admin writes it, a viewer reads it).
+// markdown renders DAS's text: CommonMark, raw HTML in it left out (an admin writes it, a viewer reads it).
 func markdown(text string) (template.HTML, error) {
 	var b bytes.Buffer
 	if err := goldmark.Convert([]byte(text), &b); err != nil {

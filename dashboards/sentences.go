@@ -41,14 +41,15 @@ func extremes(measure string, names []string, values []*int64, format func(int64
 	return fmt.Sprintf(texts[lang]["map_sentence_"+measure], names[hi], format(*values[hi]), names[lo], format(*values[lo]))
 }
 
-// severityCounts is the sentence of a target group's municipalities: how many have each severity.
-func severityCounts(rows []muniRow, year int, lang string) string {
+// severityCounts is the sentence of rows by severity (the text key says of what: a target group's
+// municipalities, "severity_counts"; the region's target groups, "report_groups"): how many have each.
+func severityCounts(key string, rows []muniRow, year int, lang string) string {
 	n := map[string]int64{}
 	for _, r := range rows {
 		n[r.Severity]++
 	}
 	f := func(s string) string { return analysis.FormatInt(n[s], lang) }
-	return fmt.Sprintf(texts[lang]["severity_counts"], year, f("critical_shortage"), f("shortage"), f("balance"), f("surplus"),
+	return fmt.Sprintf(texts[lang][key], year, f(analysis.CriticalShortage), f(analysis.Shortage), f(analysis.Balance), f(analysis.Surplus),
 		analysis.FormatInt(int64(len(rows)), lang))
 }
 

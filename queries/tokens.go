@@ -28,8 +28,8 @@ type Token struct {
 // ErrExists is returned when a name is taken.
 var ErrExists = errors.New("exists")
 
-// tokenHash is what is stored of a token.
-func tokenHash(secret string) string {
+// TokenHash is what the store keeps of a token (hex SHA-256): also the key of caches of lookups.
+func TokenHash(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])
 }
@@ -56,7 +56,7 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by) VALUES ($1, $2, $3, $4)`,
-			name, role, tokenHash(secret), by)
+			name, role, TokenHash(secret), by)
 		return err
 	})
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Reader) Tokens(ctx context.Context) ([]Token, error) {
 // TokenFor returns the token in force whose secret this is; ok is false for an unknown or revoked one. The
 // secret is looked up by its hash, so the comparison never runs over the secret itself.
 func (s *Reader) TokenFor(ctx context.Context, secret string) (t Token, ok bool, err error) {
-	return s.activeToken(ctx, "hash", tokenHash(secret))
+	return s.activeToken(ctx, "hash", TokenHash(secret))
 }
 
 // activeToken is the token whose column (hash or name) is value, if it is not revoked.
