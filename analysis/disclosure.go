@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -57,35 +59,244 @@ func (h Hidden) Shown() string {
 // SmallCount reports whether a person count must not be shown (1-4).
 func SmallCount(v int64) bool { return v >= 1 && v <= 4 }
 
-// Suppress decides which cells of t a viewer must not see: every small value (primary), and then, one at a
-// time, a shown cell of a sum through which a hidden cell could be worked out (secondary), until
-// none can: not from a sum with one hidden cell, not by combining sums (linear algebra), and not by narrowing
-// the hidden cells' ranges (a primary cell is known to be 1-4, every cell to be at least 0) to one value.
-// It is a pure function and deterministic.
+// Suppress decides which cells of t a viewer must not see: every small value (primary), and then shown cells
+// of the sums through which a hidden cell could be worked out (secondary), until none can: not from a sum with
+// one hidden cell, not by combining sums (linear algebra), and not by narrowing the hidden cells' ranges (a
+// primary cell is known to be 1-4, every cell to be at least 0) to one value. Two ways are tried and the one
+// that hides fewer cells is kept (then fewer totals, then the smaller hidden sum): hiding one cell at a
+// time where it helps most, and first covering each primary cell with a rectangle of cells (a partner in
+// two of its sums and a cell that closes both); after either, a secondary cell the others protect without
+// it is shown again. It is a pure function and deterministic.
 func Suppress(t Table) []Hidden {
-	h := make([]Hidden, len(t.Values))
+	primary := make([]Hidden, len(t.Values))
 	for i, v := range t.Values {
 		if t.small(v) {
-			h[i] = Primary
+			primary[i] = Primary
 		}
 	}
+	isTotal := make([]bool, len(t.Values))
+	for _, r := range t.Relations {
+		isTotal[r.Total] = true
+	}
+	best := unhideRedundant(t, hideUntilSafe(t, slices.Clone(primary), isTotal))
+	bestCost := suppressionCost(t, best, isTotal)
+	var order []int
+	for i, x := range primary {
+		if x == Primary {
+			order = append(order, i)
+		}
+	}
+	if h := unhideRedundant(t, hideUntilSafe(t, coverRectangles(t, slices.Clone(primary), isTotal, order), isTotal)); suppressionCost(t, h, isTotal).less(bestCost) {
+		best, bestCost = h, suppressionCost(t, h, isTotal)
+	}
+	if h := fewestHidden(t, primary, isTotal, int(bestCost.cells)-1); h != nil {
+		best = h
+	}
+	return best
+}
+
+// searchBudget bounds fewestHidden's search: the sets of cells it looks at, and how many of them it checks
+// with Exposed (the sets in which no sum has exactly one hidden cell).
+const searchBudget, checkBudget = 3_000_000, 20_000
+
+// fewestHidden looks, for a table of at most 64 cells, for the fewest secondary cells (at most most) that
+// protect every primary cell of primary, trying every set of cells of each size in turn, smallest first; of
+// the sets of that size it keeps the cheapest (fewer totals, then the smaller hidden sum). It returns nil when
+// there is none within most, or when the search would exceed its budget.
+func fewestHidden(t Table, primary []Hidden, isTotal []bool, most int) []Hidden {
+	if len(t.Values) > 64 || most < 0 {
+		return nil
+	}
+	var masks []uint64 // each sum's cells
+	for _, r := range t.Relations {
+		m := uint64(1) << r.Total
+		for _, p := range r.Parts {
+			m |= 1 << p
+		}
+		masks = append(masks, m)
+	}
+	var hidden uint64
+	var cand []int
+	for i, x := range primary {
+		switch {
+		case x == Primary:
+			hidden |= 1 << i
+		case t.Known == nil || !t.Known[i]:
+			cand = append(cand, i)
+		}
+	}
+	looked, checked := 0, 0
+	h := slices.Clone(primary)
+	for k := 0; k <= most && k <= len(cand); k++ {
+		var best []Hidden
+		var bestCost cost
+		pick := make([]int, k)
+		var rec func(start, d int, set uint64) bool // false: over budget
+		rec = func(start, d int, set uint64) bool {
+			if d == k {
+				looked++
+				if looked > searchBudget {
+					return false
+				}
+				for _, m := range masks {
+					if bits.OnesCount64(m&set) == 1 {
+						return true
+					}
+				}
+				checked++
+				if checked > checkBudget {
+					return false
+				}
+				for _, c := range pick {
+					h[c] = Secondary
+				}
+				if len(Exposed(t, h)) == 0 {
+					if c := suppressionCost(t, h, isTotal); best == nil || c.less(bestCost) {
+						best, bestCost = slices.Clone(h), c
+					}
+				}
+				for _, c := range pick {
+					h[c] = Shown
+				}
+				return true
+			}
+			for i := start; i <= len(cand)-(k-d); i++ {
+				pick[d] = cand[i]
+				if !rec(i+1, d+1, set|1<<cand[i]) {
+					return false
+				}
+			}
+			return true
+		}
+		if !rec(0, 0, hidden) {
+			return nil
+		}
+		if best != nil {
+			return best
+		}
+	}
+	return nil
+}
+
+// cost is what a suppression gives up: hidden cells, hidden totals, and the sum of the hidden values.
+type cost struct{ cells, totals, sum int64 }
+
+func (a cost) less(b cost) bool {
+	if a.cells != b.cells {
+		return a.cells < b.cells
+	}
+	if a.totals != b.totals {
+		return a.totals < b.totals
+	}
+	return a.sum < b.sum
+}
+
+func suppressionCost(t Table, h []Hidden, isTotal []bool) cost {
+	var c cost
+	for i, x := range h {
+		if x == Secondary {
+			c.cells++
+			if isTotal[i] {
+				c.totals++
+			}
+			c.sum += t.Values[i]
+		}
+	}
+	return c
+}
+
+// coverRectangles hides, for each primary cell x, the cheapest rectangle around it: a partner y in one of
+// its sums, a partner z in another, and a cell w in a sum with y and in one with z (in a table of rows and
+// columns, the corners of a rectangle), so that each sum holds two hidden cells and the four move together.
+// Cells already hidden cost nothing; cells a viewer knows are never used.
+func coverRectangles(t Table, h []Hidden, isTotal []bool, order []int) []Hidden {
+	rels := make([][]int, len(t.Values)) // the sums each cell is in
+	for ri, r := range t.Relations {
+		rels[r.Total] = append(rels[r.Total], ri)
+		for _, p := range r.Parts {
+			rels[p] = append(rels[p], ri)
+		}
+	}
+	cells := func(ri int) []int { r := t.Relations[ri]; return append([]int{r.Total}, r.Parts...) }
+	usable := func(c int) bool { return !(t.Known != nil && t.Known[c]) }
+	add := func(c *cost, cell int) {
+		if h[cell] == Shown {
+			c.cells++
+			if isTotal[cell] {
+				c.totals++
+			}
+			c.sum += t.Values[cell]
+		}
+	}
+	for _, x := range order {
+		if h[x] != Primary || len(rels[x]) == 0 {
+			continue
+		}
+		var best []int
+		var bestCost cost
+		try := func(c cost, corners ...int) {
+			if best == nil || c.less(bestCost) {
+				best, bestCost = corners, c
+			}
+		}
+		for ai, ra := range rels[x] {
+			for _, y := range cells(ra) {
+				if y == x || !usable(y) {
+					continue
+				}
+				if len(rels[x]) == 1 {
+					var c cost
+					add(&c, y)
+					try(c, y)
+					continue
+				}
+				for _, rb := range rels[x][ai+1:] {
+					for _, z := range cells(rb) {
+						if z == x || z == y || !usable(z) {
+							continue
+						}
+						for _, ry := range rels[y] {
+							if ry == ra {
+								continue
+							}
+							for _, w := range cells(ry) {
+								if w == x || w == y || w == z || !usable(w) || !slices.ContainsFunc(rels[w], func(rz int) bool { return rz != rb && slices.Contains(rels[z], rz) }) {
+									continue
+								}
+								var c cost
+								add(&c, y)
+								add(&c, z)
+								add(&c, w)
+								try(c, y, z, w)
+							}
+						}
+					}
+				}
+			}
+		}
+		for _, c := range best {
+			if h[c] == Shown {
+				h[c] = Secondary
+			}
+		}
+	}
+	return h
+}
+
+// hideUntilSafe hides, one at a time, a shown cell of a sum through which a hidden cell of h could be worked
+// out, until none can: the cell after which the fewest cells are exposed; then one outside the totals (a
+// region's or an area's total is what readers want most), then the smallest.
+func hideUntilSafe(t Table, h []Hidden, isTotal []bool) []Hidden {
 	for {
 		exposed := Exposed(t, h)
 		if len(exposed) == 0 {
 			return h
 		}
-		// hide the shown cell, among those in a sum with an exposed cell, after which the fewest cells are
-		// exposed; then the one outside the totals (a region's or an area's total is what readers want most),
-		// then the smallest
 		candidates := shownIn(t, h, func(c int) bool { return containsInt(exposed, c) })
 		if len(candidates) == 0 {
 			// every cell of the sums with the exposed cells is hidden, so the sums that work them out are others
 			// (a combination of sums): any shown cell of a sum with a hidden cell
 			candidates = shownIn(t, h, func(c int) bool { return h[c] != Shown })
-		}
-		isTotal := map[int]bool{}
-		for _, r := range t.Relations {
-			isTotal[r.Total] = true
 		}
 		best, bestExposed := -1, 0
 		for _, c := range candidates {
@@ -104,6 +315,26 @@ func Suppress(t Table) []Hidden {
 		}
 		h[best] = Secondary
 	}
+}
+
+// unhideRedundant shows again each secondary cell that the other hidden cells protect without it: the
+// greedy choice above hides one cell at a time, and a later one can make an earlier one unnecessary. The
+// largest cells are tried first (they tell readers the most), ties by cell.
+func unhideRedundant(t Table, h []Hidden) []Hidden {
+	var secondary []int
+	for c, x := range h {
+		if x == Secondary {
+			secondary = append(secondary, c)
+		}
+	}
+	sort.SliceStable(secondary, func(i, j int) bool { return t.Values[secondary[i]] > t.Values[secondary[j]] })
+	for _, c := range secondary {
+		h[c] = Shown
+		if len(Exposed(t, h)) > 0 {
+			h[c] = Secondary
+		}
+	}
+	return h
 }
 
 // shownIn returns the cells of t's sums with a cell for which hit is true that are shown and not Known.

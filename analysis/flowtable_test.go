@@ -271,6 +271,9 @@ func TestFlowDisclosureOnTheDemo(t *testing.T) {
 	}
 	t.Logf("demo purchases seen by a viewer: %d numbers, %d hidden as <5 (%.1f %%), %d more hidden to protect them (%.1f %%)",
 		cells, primary, 100*float64(primary)/float64(cells), secondary, 100*float64(secondary)/float64(cells))
+	if 10*secondary > cells { // the bound of issue 4, as for demand
+		t.Errorf("secondary suppression hides %d of %d numbers, more than 10 %%", secondary, cells)
+	}
 
 	// the central announcements' purchases outside the region are the region's "elsewhere"
 	demand := demoSeries(t, "demand.csv", "municipality", "placed", "waiting")

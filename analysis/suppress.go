@@ -65,15 +65,16 @@ func hiddenDemand(demand, supply map[Key]int64, years []int) map[Key]Hidden {
 var demandMemo memo[map[Key]Hidden]
 
 // memo keeps the last four results of a pure computation, keyed by a hash of its input (results are read
-// only once made).
+// only once made). Callers asking for a result being computed wait for it rather than compute it again.
 type memo[V any] struct {
 	sync.Mutex
-	entries []memoEntry[V]
+	entries []*memoEntry[V]
 }
 
 type memoEntry[V any] struct {
-	key [2]uint64
-	v   V
+	key  [2]uint64
+	done chan struct{} // closed when v is made
+	v    V
 }
 
 func (m *memo[V]) get(key [2]uint64, compute func() V) V {
@@ -81,15 +82,16 @@ func (m *memo[V]) get(key [2]uint64, compute func() V) V {
 	for _, e := range m.entries {
 		if e.key == key {
 			m.Unlock()
+			<-e.done
 			return e.v
 		}
 	}
+	e := &memoEntry[V]{key: key, done: make(chan struct{})}
+	m.entries = append([]*memoEntry[V]{e}, m.entries[:min(len(m.entries), 3)]...)
 	m.Unlock()
-	v := compute()
-	m.Lock()
-	m.entries = append([]memoEntry[V]{{key, v}}, m.entries[:min(len(m.entries), 3)]...)
-	m.Unlock()
-	return v
+	defer close(e.done)
+	e.v = compute()
+	return e.v
 }
 
 // setHash hashes a set of entries independently of their order: the sum and the xor of every entry's hash,
