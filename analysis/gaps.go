@@ -2,10 +2,9 @@ package analysis
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -178,6 +177,26 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			}
 		}
 	}
+	// each series' demand by year (the years of yearList), read once rather than year by year from the map,
+	// and whether any of its cells is hidden from a viewer
+	yearIndex := make(map[int]int, len(yearList))
+	for i, y := range yearList {
+		yearIndex[y] = i
+	}
+	byYear := map[seriesKey][]int64{}
+	for k, v := range demand {
+		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
+		vals := byYear[sk]
+		if vals == nil {
+			vals = make([]int64, len(yearList))
+			byYear[sk] = vals
+		}
+		vals[yearIndex[k.Year]] = v
+	}
+	hiddenIn := map[seriesKey]bool{}
+	for k := range hidden {
+		hiddenIn[seriesKey{k.Area, k.TargetGroup, k.PlaceType}] = true
+	}
 	out := make([]Finding, 0, len(keys)+len(keys)/8)
 	for k := range keys {
 		s, d := supply[k], demand[k]
@@ -185,20 +204,22 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		if sev == "" {
 			continue
 		}
+		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
 		f := Finding{
-			ID: fmt.Sprintf("gap-%d-%d-%s-%s", k.Year, k.Area, k.TargetGroup, k.PlaceType), Kind: KindGap,
-			Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
+			ID:   "gap-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
+			Kind: KindGap, Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
 			Supply: s, Demand: d, Gap: d - s,
 		}
+		tb := trend(byYear[sk], yearList, yearIndex[k.Year], s, cfg)
+		f.Trend = &tb.Trend
 		if d > 0 {
-			share := float64(d-s) / float64(d)
-			f.GapShare = &share
+			tb.share = float64(d-s) / float64(d)
+			f.GapShare = &tb.share
 		}
-		f.Trend = trend(demand, yearList, k, s, cfg)
 		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
 		}
-		if hidden != nil {
+		if hiddenIn[sk] {
 			hideDemand(&f, hidden)
 		}
 		f.Sentence, f.URL = gapSentence(f, cfg, lang), Link(f)
@@ -317,40 +338,60 @@ func compareFindings(a, b findingKey) int {
 	return a.i - b.i
 }
 
+// seriesKey names a series of demand over the years: an area's demand for a target group and place type.
+type seriesKey struct {
+	area        int
+	group, kind string
+}
+
+// trendBox holds a trend and the numbers its pointers point to, made in one allocation.
+type trendBox struct {
+	Trend
+	first, prev         int64
+	changeFirst, change float64
+	share               float64 // the gap's share of demand, for the finding the trend belongs to
+	forecast            [2]Point
+}
+
 // trend computes demand's change since the first year with demand data and since the year before, and a
-// least-squares forecast when enough years exist. Growing is decided exactly (integer arithmetic).
-func trend(demand map[Key]int64, allYears []int, k Key, supply int64, cfg Config) *Trend {
-	years := allYears[:sort.SearchInts(allYears, k.Year+1)] // the years with demand data up to the finding's
-	if len(years) == 0 {
-		return nil
+// least-squares forecast when enough years exist: demand holds the series' demand in each of allYears (nil:
+// 0 in all), the finding's year is allYears[at]. Growing is decided exactly (integer arithmetic).
+func trend(demand []int64, allYears []int, at int, supply int64, cfg Config) *trendBox {
+	years := allYears[:at+1] // the years with demand data up to the finding's
+	value := func(i int) int64 {
+		if demand == nil {
+			return 0
+		}
+		return demand[i]
 	}
-	at := func(y int) int64 { kk := k; kk.Year = y; return demand[kk] }
-	first := at(years[0])
-	t := &Trend{FirstYear: years[0], FirstDemand: &first, Years: len(years)}
-	now := at(k.Year)
-	if first > 0 {
-		c := float64(now-first) / float64(first)
-		t.ChangeSince = &c
+	b := &trendBox{}
+	t := &b.Trend
+	b.first = value(0)
+	t.FirstYear, t.FirstDemand, t.Years = years[0], &b.first, len(years)
+	now := value(at)
+	if b.first > 0 {
+		b.changeFirst = float64(now-b.first) / float64(b.first)
+		t.ChangeSince = &b.changeFirst
 	}
-	if _, found := slices.BinarySearch(years, k.Year-1); found {
-		p := at(k.Year - 1)
-		t.PrevDemand = &p
-		if p > 0 {
-			c := float64(now-p) / float64(p)
-			t.ChangeSincePrev = &c
+	if at > 0 && years[at-1] == years[at]-1 {
+		b.prev = value(at - 1)
+		t.PrevDemand = &b.prev
+		if b.prev > 0 {
+			b.change = float64(now-b.prev) / float64(b.prev)
+			t.ChangeSincePrev = &b.change
 		}
 	}
 	if len(years) < cfg.MinYearsForForecast {
-		return t
+		return b
 	}
 	// least squares y = a + b·x over the years, exact in integers: x counts years from the first, so that
 	// with at most 50 years and demands below 10⁹ no product leaves int64 (otherwise no forecast is made)
 	n := int64(len(years))
 	var sx, sy, sxx, sxy int64
-	for _, y := range years {
-		x, v := int64(y-years[0]), at(y)
+	for i, y := range years {
+		x, v := int64(y-years[0]), value(i)
 		if v < 0 || v >= 1_000_000_000 || supply < 0 || supply >= 1_000_000_000 || n > 50 {
-			return t
+			return b
 		}
 		sx += x
 		sy += v
@@ -362,17 +403,19 @@ func trend(demand map[Key]int64, allYears []int, k Key, supply int64, cfg Config
 	predictNum := func(y int) int64 { return sy*den - num*sx + n*num*int64(y-years[0]) }
 	predict := func(y int) float64 { return float64(predictNum(y)) / float64(n*den) }
 	var ssr float64
-	for _, y := range years {
-		r := float64(at(y)) - predict(y)
+	for i, y := range years {
+		r := float64(value(i)) - predict(y)
 		ssr += r * r
 	}
 	if len(years) > 2 {
 		t.Band = math.Sqrt(ssr / float64(len(years)-2))
 	}
+	t.Forecast = b.forecast[:0]
+	year := years[at]
 	for i := 1; i <= cfg.ForecastYears; i++ {
-		above := predictNum(k.Year+i) > supply*n*den // exact: the forecast exceeds today's supply
-		t.Forecast = append(t.Forecast, Point{Year: k.Year + i, Value: predict(k.Year + i), Exceeds: above})
+		above := predictNum(year+i) > supply*n*den // exact: the forecast exceeds today's supply
+		t.Forecast = append(t.Forecast, Point{Year: year + i, Value: predict(year + i), Exceeds: above})
 		t.Growing = t.Growing || above
 	}
-	return t
+	return b
 }
