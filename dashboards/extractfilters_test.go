@@ -14,7 +14,9 @@ import (
 // The extracts' filters on the demo data, counted here from the demo file: municipality (any municipality
 // column), category, edition; and a draft batch: not in the public's extract, in an analyst's with
 // draft=true, alone with batch=N.
-func TestExtractFilters(t *testing.T) {
+func TestExtractFilters(t *testing.T) { inBothOrders(t, extractFilters) }
+
+func extractFilters(t *testing.T) {
 	srv, st := mustServe(t)
 	ctx := context.Background()
 	analyst, _ := st.CreateToken(ctx, "f", "analyst", "test")

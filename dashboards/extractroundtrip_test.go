@@ -19,13 +19,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 // Every dataset in every format, read back by readers that are not the writer (pqarrow, arrow's IPC
 // reader, a CSV parser, excelize), row by row and column by column against the demo file it was loaded from
 // (an extract is in load order: the file's), and for Parquet and Arrow type by type: integers as integers,
 // decimals as DECIMAL with two decimals (never DOUBLE), truth values as BOOLEAN, codes and text as strings.
-func TestExtractRoundTrip(t *testing.T) {
+func TestExtractRoundTrip(t *testing.T) { inBothOrders(t, extractRoundTrip) }
+
+func extractRoundTrip(t *testing.T) {
 	srv, st := mustServe(t)
 	analyst, _ := st.CreateToken(context.Background(), "rt", "analyst", "test")
 	for _, d := range data.Datasets {
@@ -217,4 +220,15 @@ func nameOf(k data.Kind, code string) string {
 	}
 	g, _ := data.TargetGroupByCode(code)
 	return g.NameDA
+}
+
+// inBothOrders runs test as the demo's tables are read (sorted: they are small) and as a large table is read
+// (in the table's order, without joins: queries.SortedUpTo 0).
+func inBothOrders(t *testing.T, test func(*testing.T)) {
+	t.Run("sorted", test)
+	t.Run("in-order", func(t *testing.T) {
+		defer func(n int64) { queries.SortedUpTo = n }(queries.SortedUpTo)
+		queries.SortedUpTo = 0
+		test(t)
+	})
 }

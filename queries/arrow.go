@@ -23,7 +23,7 @@ func (s *Store) SupplyArrow(ctx context.Context, v View, fn func(arrow.RecordBat
 // no rows), then its rows as Arrow record batches to fn, DuckDB's types kept (DECIMAL for decimals, INTEGER,
 // BIGINT, BOOLEAN, VARCHAR), one batch in memory at a time.
 func (s *Store) Extract(ctx context.Context, d *data.Dataset, f ExtractFilter, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
-	q, args, err := ExtractSQL(d, f)
+	q, args, err := s.extractSQL(ctx, d, f)
 	if err != nil {
 		return err
 	}

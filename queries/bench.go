@@ -108,7 +108,7 @@ func (s *Store) FillPurchases(ctx context.Context, n int) (int64, error) {
 // ZSTD): the baseline of the extract benchmark. The filters are written into the statement (COPY takes no
 // parameters); they are numbers and truth values from the program, never a user's text.
 func (s *Store) BaselineCopyParquet(ctx context.Context, d *data.Dataset, f ExtractFilter, path string) (string, error) {
-	q, args, err := ExtractSQL(d, f)
+	q, args, err := s.extractSQL(ctx, d, f)
 	if err != nil {
 		return "", err
 	}

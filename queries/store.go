@@ -100,6 +100,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	q.Set("memory_limit", opt.MemoryLimit)
 	q.Set("threads", fmt.Sprint(opt.Threads))
 	q.Set("temp_directory", opt.TempDir)
+	// the default, set because large extracts rely on it: a scan keeps the table's order (extractSQL)
+	q.Set("preserve_insertion_order", "true")
 	db, err := sql.Open("duckdb", path+"?"+q.Encode())
 	if err == nil {
 		err = db.PingContext(ctx)
@@ -357,13 +359,26 @@ func datasetDDL() []string {
 )`, d.Name, strings.Join(cols, ",\n")))
 		out = append(out, fmt.Sprintf(`CREATE OR REPLACE VIEW %[1]s_rows AS
 SELECT t.*,
-       t.replaced_by IS NULL AS draft_visible,
-       coalesce(t.batch_id <= e.as_of_batch AND (t.replaced_by IS NULL OR t.replaced_by > e.as_of_batch), false) AS published_visible
+       %[2]s AS draft_visible,
+       %[3]s AS published_visible
 FROM %[1]s t
-LEFT JOIN latest_editions e ON e.year = t.year`, d.Name))
+LEFT JOIN latest_editions e ON e.year = t.year`, d.Name, draftVisible("t"), publishedVisible("t", "e.as_of_batch")))
 	}
 	return out
 }
+
+// draftVisible says whether row t is current (a draft reader sees it): not replaced.
+func draftVisible(t string) string { return t + ".replaced_by IS NULL" }
+
+// visibleAsOf says whether row t was current when batch cut was the latest: loaded by then, not replaced by
+// then (rows never change but for replaced_by, set once to a later batch).
+func visibleAsOf(t, cut string) string {
+	return fmt.Sprintf("%[1]s.batch_id <= %[2]s AND (%[1]s.replaced_by IS NULL OR %[1]s.replaced_by > %[2]s)", t, cut)
+}
+
+// publishedVisible says whether row t is in its year's latest edition, cut being that edition's batch
+// (NULL: the year is not published).
+func publishedVisible(t, cut string) string { return "coalesce(" + visibleAsOf(t, cut) + ", false)" }
 
 // demoVisibleSQL asks whether any row a reader sees belongs to a demo batch, over every dataset.
 func demoVisibleSQL() string {
