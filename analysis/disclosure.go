@@ -62,11 +62,12 @@ func SmallCount(v int64) bool { return v >= 1 && v <= 4 }
 // Suppress decides which cells of t a viewer must not see: every small value (primary), and then shown cells
 // of the sums through which a hidden cell could be worked out (secondary), until none can: not from a sum with
 // one hidden cell, not by combining sums (linear algebra), and not by narrowing the hidden cells' ranges (a
-// primary cell is known to be 1-4, every cell to be at least 0) to one value. Two ways are tried and the one
-// that hides fewer cells is kept (then fewer totals, then the smaller hidden sum): hiding one cell at a
-// time where it helps most, and first covering each primary cell with a rectangle of cells (a partner in
-// two of its sums and a cell that closes both); after either, a secondary cell the others protect without
-// it is shown again. It is a pure function and deterministic.
+// primary cell is known to be 1-4, every cell to be at least 0) to one value. Three ways are tried and the one
+// that hides fewest cells is kept (then fewer totals, then the smaller hidden sum): hiding one cell at a time
+// where it helps most; first covering each primary cell with a rectangle of cells (a partner in two of its
+// sums and a cell that closes both); after either of these, a secondary cell the others protect without it is
+// shown again; and, for a small table, the fewest cells that will do (fewestHidden). It is a pure function
+// and deterministic.
 func Suppress(t Table) []Hidden {
 	primary := make([]Hidden, len(t.Values))
 	for i, v := range t.Values {
@@ -80,14 +81,9 @@ func Suppress(t Table) []Hidden {
 	}
 	best := unhideRedundant(t, hideUntilSafe(t, slices.Clone(primary), isTotal))
 	bestCost := suppressionCost(t, best, isTotal)
-	var order []int
-	for i, x := range primary {
-		if x == Primary {
-			order = append(order, i)
-		}
-	}
-	if h := unhideRedundant(t, hideUntilSafe(t, coverRectangles(t, slices.Clone(primary), isTotal, order), isTotal)); suppressionCost(t, h, isTotal).less(bestCost) {
-		best, bestCost = h, suppressionCost(t, h, isTotal)
+	rect := unhideRedundant(t, hideUntilSafe(t, coverRectangles(t, slices.Clone(primary), isTotal), isTotal))
+	if c := suppressionCost(t, rect, isTotal); c.less(bestCost) {
+		best, bestCost = rect, c
 	}
 	if h := fewestHidden(t, primary, isTotal, int(bestCost.cells)-1); h != nil {
 		best = h
@@ -191,15 +187,20 @@ func (a cost) less(b cost) bool {
 	return a.sum < b.sum
 }
 
+// hide adds cell to what c gives up.
+func (c *cost) hide(t Table, isTotal []bool, cell int) {
+	c.cells++
+	if isTotal[cell] {
+		c.totals++
+	}
+	c.sum += t.Values[cell]
+}
+
 func suppressionCost(t Table, h []Hidden, isTotal []bool) cost {
 	var c cost
 	for i, x := range h {
 		if x == Secondary {
-			c.cells++
-			if isTotal[i] {
-				c.totals++
-			}
-			c.sum += t.Values[i]
+			c.hide(t, isTotal, i)
 		}
 	}
 	return c
@@ -209,7 +210,7 @@ func suppressionCost(t Table, h []Hidden, isTotal []bool) cost {
 // its sums, a partner z in another, and a cell w in a sum with y and in one with z (in a table of rows and
 // columns, the corners of a rectangle), so that each sum holds two hidden cells and the four move together.
 // Cells already hidden cost nothing; cells a viewer knows are never used.
-func coverRectangles(t Table, h []Hidden, isTotal []bool, order []int) []Hidden {
+func coverRectangles(t Table, h []Hidden, isTotal []bool) []Hidden {
 	rels := make([][]int, len(t.Values)) // the sums each cell is in
 	for ri, r := range t.Relations {
 		rels[r.Total] = append(rels[r.Total], ri)
@@ -221,14 +222,10 @@ func coverRectangles(t Table, h []Hidden, isTotal []bool, order []int) []Hidden 
 	usable := func(c int) bool { return !(t.Known != nil && t.Known[c]) }
 	add := func(c *cost, cell int) {
 		if h[cell] == Shown {
-			c.cells++
-			if isTotal[cell] {
-				c.totals++
-			}
-			c.sum += t.Values[cell]
+			c.hide(t, isTotal, cell)
 		}
 	}
-	for _, x := range order {
+	for x := range t.Values {
 		if h[x] != Primary || len(rels[x]) == 0 {
 			continue
 		}

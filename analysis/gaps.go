@@ -340,8 +340,8 @@ func compareFindings(a, b findingKey) int {
 
 // seriesKey names a series of demand over the years: an area's demand for a target group and place type.
 type seriesKey struct {
-	area        int
-	group, kind string
+	area             int
+	group, placeType string
 }
 
 // trendBox holds a trend and the numbers its pointers point to, made in one allocation.

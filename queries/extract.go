@@ -2,8 +2,6 @@ package queries
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -231,29 +229,17 @@ func (s *Store) extractSQL(ctx context.Context, d *data.Dataset, f ExtractFilter
 	if err != nil || n <= SortedUpTo {
 		return q, args, err
 	}
-	o := &inOrder{cuts: map[int]int64{}}
-	rs, err := s.db.QueryContext(ctx, "SELECT year, as_of_batch FROM latest_editions")
+	eds, err := s.Editions(ctx) // newest first
 	if err != nil {
 		return "", nil, fmt.Errorf("store: extract: %w", err)
 	}
-	defer rs.Close()
-	for rs.Next() {
-		var y int
-		var b int64
-		if err := rs.Scan(&y, &b); err != nil {
-			return "", nil, fmt.Errorf("store: extract: %w", err)
+	o := &inOrder{cuts: map[int]int64{}, edition: [2]int64{0, -1}} // no such edition: no rows, as with the join
+	for _, e := range eds {
+		if _, ok := o.cuts[e.Year]; !ok {
+			o.cuts[e.Year] = e.AsOfBatch // the year's latest
 		}
-		o.cuts[y] = b
-	}
-	if err := rs.Err(); err != nil {
-		return "", nil, fmt.Errorf("store: extract: %w", err)
-	}
-	if f.Edition != 0 {
-		err := s.db.QueryRowContext(ctx, "SELECT year, as_of_batch FROM editions WHERE id = $1", f.Edition).Scan(&o.edition[0], &o.edition[1])
-		if errors.Is(err, sql.ErrNoRows) {
-			o.edition = [2]int64{0, -1} // no such edition: no rows, as with the join
-		} else if err != nil {
-			return "", nil, fmt.Errorf("store: extract: %w", err)
+		if e.ID == f.Edition {
+			o.edition = [2]int64{int64(e.Year), e.AsOfBatch}
 		}
 	}
 	return extractQuery(d, f, o)
