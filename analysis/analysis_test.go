@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"slices"
 	"testing"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -495,6 +496,41 @@ func TestMergeFindings(t *testing.T) {
 			if merged[i].ID != joined[i].ID {
 				t.Fatalf("round %d: at %d merged %s, sorted %s", round, i, merged[i].ID, joined[i].ID)
 			}
+		}
+	}
+}
+
+// Gaps writes its findings in their places in the order rather than sorting them afterwards: the order must
+// be SortFindings's, on random series with gaps and growing demand of every severity.
+func TestGapsOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 50; round++ {
+		in := Input{Supply: map[Key]int64{}, Demand: map[Key]int64{}, Survey: map[SurveyKey]SurveyCount{}, Viewer: round%2 == 0}
+		for _, area := range []int{851, 825, 849} {
+			for _, g := range []string{"autisme-boern", "udviklingshaemning", "misbrug"} {
+				for _, pt := range []string{"dag", "doegn"} {
+					base := int64(rng.IntN(60))
+					for y := 2019; y <= 2023; y++ {
+						k := Key{Year: y, Area: area, TargetGroup: g, PlaceType: pt}
+						in.Supply[k] = base + 1 + int64(rng.IntN(20)) // never 0: every cell has a finding
+						in.Demand[k] = base + int64(rng.IntN(10)*(y-2018))
+					}
+				}
+			}
+		}
+		fs := Gaps(in, DefaultConfig(), "da")
+		sorted := slices.Clone(fs)
+		SortFindings(sorted)
+		kinds := map[string]int{}
+		for i := range fs {
+			kinds[fs[i].Kind]++
+			if fs[i].ID != sorted[i].ID {
+				t.Fatalf("round %d: at %d %s, sorted %s", round, i, fs[i].ID, sorted[i].ID)
+			}
+		}
+		// 3 areas, 3 groups, dag, doegn and alle, 5 years
+		if kinds[KindGap] != 3*3*3*5 || kinds[KindGrowing] == 0 {
+			t.Fatalf("round %d: %v", round, kinds)
 		}
 	}
 }

@@ -9,6 +9,9 @@ import (
 
 // FormatInt writes n with thousands separators: "1.234" in Danish, "1,234" in English.
 func FormatInt(n int64, lang string) string {
+	if n > -1000 && n < 1000 {
+		return strconv.FormatInt(n, 10) // no separator (and no allocation below 100)
+	}
 	sep := "."
 	if lang == "en" {
 		sep = ","

@@ -169,13 +169,23 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 	for _, y := range yearList {
 		demandYears[y] = true
 	}
-	keys := map[Key]bool{}
-	for _, m := range []map[Key]int64{supply, demand} {
-		for k := range m {
-			if sr.supplyYears[k.Year] && demandYears[k.Year] {
-				keys[k] = true
+	// the keys: those of demand, then those of supply without demand, in years with both kinds of data
+	counted := func(k Key) bool { return sr.supplyYears[k.Year] && demandYears[k.Year] }
+	keys := func(yield func(Key) bool) {
+		for k := range demand {
+			if counted(k) && !yield(k) {
+				return
 			}
 		}
+		for k := range supply {
+			if _, both := demand[k]; !both && counted(k) && !yield(k) {
+				return
+			}
+		}
+	}
+	nkeys := 0
+	for range keys {
+		nkeys++
 	}
 	// each series' demand by year (the years of yearList), read once rather than year by year from the map,
 	// and whether any of its cells is hidden from a viewer
@@ -197,21 +207,54 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 	for k := range hidden {
 		hiddenIn[seriesKey{k.Area, k.TargetGroup, k.PlaceType}] = true
 	}
-	out := make([]Finding, 0, len(keys)+len(keys)/8)
+	// First each cell's severity and trend, then the order of its findings (a gap, and a growing finding
+	// when its forecast exceeds supply), then each finding written once, in its place in that order: findings
+	// are large to copy, and there are many.
+	type cell struct {
+		k         Key
+		sev       string
+		tb        *trendBox
+		pos, gpos int // the places of its gap and growing findings in the output
+	}
+	cells := make([]cell, 0, nkeys)
+	ngrowing := 0
 	for k := range keys {
-		s, d := supply[k], demand[k]
-		sev := cfg.Severity(s, d)
+		sev := cfg.Severity(supply[k], demand[k])
 		if sev == "" {
 			continue
 		}
-		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
-		f := Finding{
-			ID:   "gap-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
-			Kind: KindGap, Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
-			Supply: s, Demand: d, Gap: d - s,
+		tb := trend(byYear[seriesKey{k.Area, k.TargetGroup, k.PlaceType}], yearList, yearIndex[k.Year], supply[k], cfg)
+		cells = append(cells, cell{k: k, sev: sev, tb: tb})
+		if tb.Growing {
+			ngrowing++
 		}
-		tb := trend(byYear[sk], yearList, yearIndex[k.Year], s, cfg)
-		f.Trend = &tb.Trend
+	}
+	order := make([]findingKey, 0, len(cells)+ngrowing)
+	for i, c := range cells { // i: 2 × the cell, + 1 for its growing finding
+		order = append(order, rankKey(c.k.Year, c.k.Area, c.sev, c.k.TargetGroup, c.k.PlaceType, KindGap, "", 2*i))
+		if c.tb.Growing {
+			order = append(order, rankKey(c.k.Year, c.k.Area, growingSeverity(c.sev), c.k.TargetGroup, c.k.PlaceType, KindGrowing, "", 2*i+1))
+		}
+	}
+	slices.SortFunc(order, compareFindings) // no ties: a cell has one finding of each kind
+	for n, o := range order {
+		if o.i%2 == 0 {
+			cells[o.i/2].pos = n
+		} else {
+			cells[o.i/2].gpos = n
+		}
+	}
+	out := make([]Finding, len(order))
+	for _, c := range cells {
+		k, tb := c.k, c.tb
+		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
+		s, d := supply[k], demand[k]
+		f := &out[c.pos]
+		*f = Finding{
+			ID:   "gap-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
+			Kind: KindGap, Severity: c.sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
+			Supply: s, Demand: d, Gap: d - s, Trend: &tb.Trend,
+		}
 		if d > 0 {
 			tb.share = float64(d-s) / float64(d)
 			f.GapShare = &tb.share
@@ -220,24 +263,27 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			f.Survey = &sc
 		}
 		if hiddenIn[sk] {
-			hideDemand(&f, hidden)
+			hideDemand(f, hidden)
 		}
-		f.Sentence, f.URL = gapSentence(f, cfg, lang), Link(f)
-		out = append(out, f)
-		if f.Trend != nil && f.Trend.Growing {
-			g := f
+		f.Sentence, f.URL = gapSentence(*f, cfg, lang), Link(*f)
+		if tb.Growing {
+			g := &out[c.gpos]
+			*g = *f
 			g.ID = "growing" + f.ID[len("gap"):]
-			g.Kind = KindGrowing
-			g.Severity = Warning
-			if sev == Shortage || sev == CriticalShortage {
-				g.Severity = Critical
-			}
-			g.Sentence, g.URL = growingSentence(g, lang), Link(g)
-			out = append(out, g)
+			g.Kind, g.Severity = KindGrowing, growingSeverity(c.sev)
+			g.Sentence, g.URL = growingSentence(*g, lang), Link(*g)
 		}
 	}
-	SortFindings(out)
 	return out
+}
+
+// growingSeverity is the severity of growing demand beside a gap of severity sev: critical beside a
+// shortage, else a warning.
+func growingSeverity(sev string) string {
+	if sev == Shortage || sev == CriticalShortage {
+		return Critical
+	}
+	return Warning
 }
 
 // withAll adds the "alle" place type: the sum of day and residential places.
@@ -256,17 +302,29 @@ var severityRank = map[string]int{CriticalShortage: 0, Critical: 0, Shortage: 1,
 
 // SortFindings orders findings by year, area, severity (worst first), target group, place type, kind and
 // id. It sorts small keys and moves each finding once: findings are large to copy.
-func SortFindings(fs []Finding) {
-	keys := make([]findingKey, len(fs))
-	for i := range fs {
-		keys[i] = keyOf(&fs[i], i)
+func SortFindings(fs []Finding) { copy(fs, sortJoined(fs)) }
+
+// sortJoined returns the findings of lists joined and sorted as SortFindings sorts them.
+func sortJoined(lists ...[]Finding) []Finding {
+	type at struct{ list, i int }
+	n := 0
+	for _, fs := range lists {
+		n += len(fs)
+	}
+	keys, where := make([]findingKey, 0, n), make([]at, 0, n)
+	for l, fs := range lists {
+		for i := range fs {
+			keys = append(keys, keyOf(&fs[i], len(keys)))
+			where = append(where, at{l, i})
+		}
 	}
 	slices.SortFunc(keys, compareFindings)
-	sorted := make([]Finding, len(fs))
+	sorted := make([]Finding, len(keys))
 	for n, k := range keys {
-		sorted[n] = fs[k.i]
+		w := where[k.i]
+		sorted[n] = lists[w.list][w.i]
 	}
-	copy(fs, sorted)
+	return sorted
 }
 
 // MergeFindings merges lists sorted by SortFindings into one sorted list: the same as sorting them joined,
@@ -304,18 +362,22 @@ type findingKey struct {
 }
 
 func keyOf(f *Finding, i int) findingKey {
-	area := f.Area
+	return rankKey(f.Year, f.Area, f.Severity, f.TargetGroup, f.PlaceType, f.Kind, f.ID, i)
+}
+
+// rankKey is the sort key of a finding with these fields.
+func rankKey(year, area int, severity, group, placeType, kind, id string, i int) findingKey {
 	if area == data.RegionCode {
 		area = -1 // the region before its municipalities
 	}
 	pt := 2
-	switch f.PlaceType {
+	switch placeType {
 	case "doegn":
 		pt = 0
 	case "dag":
 		pt = 1
 	}
-	return findingKey{year: -f.Year, area: area, sev: severityRank[f.Severity], pt: pt, i: i, group: f.TargetGroup, kind: f.Kind, id: f.ID}
+	return findingKey{year: -year, area: area, sev: severityRank[severity], pt: pt, i: i, group: group, kind: kind, id: id}
 }
 
 func compareFindings(a, b findingKey) int {

@@ -2,8 +2,8 @@ package analysis
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -145,7 +145,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 			fl.Share = &share
 		}
 		f := Finding{
-			ID:   fmt.Sprintf("%s-%d-%d-%s-%s", KindSelfSufficiency, k.Year, k.Area, k.TargetGroup, k.PlaceType),
+			ID:   KindSelfSufficiency + "-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
 			Kind: KindSelfSufficiency, Severity: Info, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area,
 			PlaceType: k.PlaceType, Flows: &fl,
 		}
@@ -299,9 +299,9 @@ func flowSentence(f Finding, lang string) string {
 	}
 	zero := func(field string, h int64) bool { return fl.hidden[field] == "" && h == 0 } // 0, and shown
 	if zero("bought", fl.bought) {
-		return fmt.Sprintf(w.nothing, subj, f.Year, n("sold", fl.sold, true)) + "."
+		return fill(w.nothing, subj, strconv.Itoa(f.Year), n("sold", fl.sold, true)) + "."
 	}
-	s := fmt.Sprintf(w.bought, subj, n("bought", fl.bought, true), f.Year)
+	s := fill(w.bought, subj, n("bought", fl.bought, true), strconv.Itoa(f.Year))
 	// where the places outside the area lie: the one area, or the largest of several (when it is shown and
 	// no hidden one could be larger)
 	away, most := w.away, ""
@@ -310,15 +310,15 @@ func flowSentence(f Finding, lang string) string {
 		largest = largest && fr.Suppressed != "–"
 	}
 	if len(fl.From) == 1 && fl.From[0].Name != "" {
-		away = fmt.Sprintf(w.in, fl.From[0].Name)
+		away = fill(w.in, fl.From[0].Name)
 	} else if largest {
-		most = fmt.Sprintf(w.most, fl.From[0].Name, FormatHundredths(fl.From[0].h, lang))
+		most = fill(w.most, fl.From[0].Name, FormatHundredths(fl.From[0].h, lang))
 	}
 	switch {
 	case zero("elsewhere", fl.bought-fl.home):
 		s += w.allHome
 	case zero("home", fl.home):
-		s += fmt.Sprintf(w.allAway, away, most)
+		s += fill(w.allAway, away, most)
 	default:
 		home := n("home", fl.home, false)
 		if fl.Share != nil {
@@ -326,10 +326,10 @@ func flowSentence(f Finding, lang string) string {
 			v := 100 * float64(fl.home) / float64(fl.bought)
 			home += " (" + percent(clear(v, func(x float64) bool { return x != 100 && x != 0 }, lang), lang) + ")"
 		}
-		s += fmt.Sprintf(w.mixed, home, n("elsewhere", fl.bought-fl.home, false), away, most)
+		s += fill(w.mixed, home, n("elsewhere", fl.bought-fl.home, false), away, most)
 	}
 	if !zero("sold", fl.sold) {
-		s += fmt.Sprintf(w.sold, n("sold", fl.sold, true))
+		s += fill(w.sold, n("sold", fl.sold, true))
 	}
 	return capitalized(s) + "."
 }

@@ -1,8 +1,8 @@
 package analysis
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -128,7 +128,7 @@ func subject(f Finding, lang string) string {
 // inArea adds "i <kommune>" to name when area is a municipality, not the region.
 func inArea(name string, area int, lang string) string {
 	if m, ok := data.MunicipalityByCode(area); ok && area != data.RegionCode {
-		return fmt.Sprintf(phrasesFor(lang).areaIn, name, m.Name)
+		return fill(phrasesFor(lang).areaIn, name, m.Name)
 	}
 	return name
 }
@@ -173,22 +173,23 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 	n := func(v int64) string { return FormatInt(v, lang) }
 	name := subject(f, lang)
 	pt := func(v int64) string { return placeTypeName(f.PlaceType, v, lang) }
+	year := strconv.Itoa(f.Year)
 	var s string
 	switch shown, hidden := f.Suppressed["demand"]; {
 	case hidden && shown == "<5":
-		s = fmt.Sprintf(p.hiddenSmall, name, n(f.Supply), pt(f.Supply), f.Year)
+		s = fill(p.hiddenSmall, name, n(f.Supply), pt(f.Supply), year)
 	case hidden:
-		s = fmt.Sprintf(p.hidden, name, n(f.Supply), pt(f.Supply), f.Year)
+		s = fill(p.hidden, name, n(f.Supply), pt(f.Supply), year)
 	case f.Severity == Shortage || f.Severity == CriticalShortage:
-		s = fmt.Sprintf(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), gapPct(f, cfg, lang), f.Year)
+		s = fill(p.shortage, name, n(f.Demand), pt(f.Demand), n(f.Supply), n(f.Gap), p.count(f.Gap), gapPct(f, cfg, lang), year)
 	case f.Severity == Surplus:
 		if f.Demand == 0 {
-			s = fmt.Sprintf(p.surplusNoDemand, name, n(f.Supply), pt(f.Supply), f.Year)
+			s = fill(p.surplusNoDemand, name, n(f.Supply), pt(f.Supply), year)
 		} else {
-			s = fmt.Sprintf(p.surplus, name, n(f.Supply), pt(f.Supply), n(f.Demand), n(-f.Gap), p.count(-f.Gap), gapPct(f, cfg, lang), f.Year)
+			s = fill(p.surplus, name, n(f.Supply), pt(f.Supply), n(f.Demand), n(-f.Gap), p.count(-f.Gap), gapPct(f, cfg, lang), year)
 		}
 	default:
-		s = fmt.Sprintf(p.balance, name, n(f.Supply), pt(f.Supply), n(f.Demand), f.Year)
+		s = fill(p.balance, name, n(f.Supply), pt(f.Supply), n(f.Demand), year)
 	}
 	var clauses []string
 	if t := f.Trend; t != nil && t.FirstYear < f.Year && t.FirstDemand != nil && *t.FirstDemand > 0 && t.ChangeSince != nil {
@@ -196,13 +197,13 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 		change := f.Demand - first
 		switch pct := RoundDiv(100*abs(change), first); {
 		case change == 0:
-			clauses = append(clauses, fmt.Sprintf(p.unchanged, t.FirstYear))
+			clauses = append(clauses, fill(p.unchanged, strconv.Itoa(t.FirstYear)))
 		case pct == 0: // less than half a percent: not "unchanged" next to two different numbers
-			clauses = append(clauses, fmt.Sprintf(p.almostUnchanged, t.FirstYear))
+			clauses = append(clauses, fill(p.almostUnchanged, strconv.Itoa(t.FirstYear)))
 		case change > 0:
-			clauses = append(clauses, fmt.Sprintf(p.risen, PctWhole(abs(change), first, lang), t.FirstYear))
+			clauses = append(clauses, fill(p.risen, PctWhole(abs(change), first, lang), strconv.Itoa(t.FirstYear)))
 		default:
-			clauses = append(clauses, fmt.Sprintf(p.fallen, PctWhole(abs(change), first, lang), t.FirstYear))
+			clauses = append(clauses, fill(p.fallen, PctWhole(abs(change), first, lang), strconv.Itoa(t.FirstYear)))
 		}
 	}
 	if f.Survey != nil && f.Survey.Low > 0 {
@@ -218,7 +219,7 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 			if f.Survey.Low == 1 {
 				verb = p.surveyVerbOne
 			}
-			clauses = append(clauses, fmt.Sprintf(p.survey, f.Survey.Low, f.Survey.Scored, noun, verb))
+			clauses = append(clauses, fill(p.survey, strconv.Itoa(f.Survey.Low), strconv.Itoa(f.Survey.Scored), noun, verb))
 		} else {
 			clauses = append(clauses, p.surveyOwn)
 		}
@@ -231,7 +232,7 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 		if t.Years == 1 {
 			s += " " + p.oneYear
 		} else {
-			s += " " + fmt.Sprintf(p.noForecast, t.Years)
+			s += " " + fill(p.noForecast, strconv.Itoa(t.Years))
 		}
 	}
 	return s
@@ -258,7 +259,7 @@ func gapPct(f Finding, cfg Config, lang string) string {
 func growingSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
 	if _, hidden := f.Suppressed["trend.forecast"]; hidden {
-		return fmt.Sprintf(p.growingHidden, subject(f, lang), placeTypeName(f.PlaceType, 0, lang), FormatInt(f.Supply, lang), f.Year)
+		return fill(p.growingHidden, subject(f, lang), placeTypeName(f.PlaceType, 0, lang), FormatInt(f.Supply, lang), strconv.Itoa(f.Year))
 	}
 	var points []string
 	for _, pt := range f.Trend.Forecast {
@@ -267,8 +268,39 @@ func growingSentence(f Finding, lang string) string {
 		}
 		// a forecast above supply reads as above it ("34,2", not "34" next to a supply of 34)
 		value := clear(pt.Value, func(v float64) bool { return pt.Value <= float64(f.Supply) || v > float64(f.Supply) }, lang)
-		points = append(points, fmt.Sprintf(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), pt.Year))
+		points = append(points, fill(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), strconv.Itoa(pt.Year)))
 	}
-	return fmt.Sprintf(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
-		strings.Join(points, p.and), FormatInt(f.Supply, lang), f.Year)
+	return fill(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
+		strings.Join(points, p.and), FormatInt(f.Supply, lang), strconv.Itoa(f.Year))
+}
+
+// fill puts args into the verbs of a template, %s and %d alike, in order: the sentences' formatting, made
+// in one allocation without fmt's boxing of each argument (an analysis writes thousands of sentences). A
+// missing argument is written as fmt would, "%!s(MISSING)"; "%%" is a percent sign.
+func fill(tmpl string, args ...string) string {
+	n := len(tmpl)
+	for _, a := range args {
+		n += len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	next := 0
+	for {
+		i := strings.IndexByte(tmpl, '%')
+		if i < 0 || i+1 == len(tmpl) {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		switch verb := tmpl[i+1]; {
+		case verb == '%':
+			b.WriteByte('%')
+		case next < len(args):
+			b.WriteString(args[next])
+			next++
+		default:
+			b.WriteString("%!" + string(verb) + "(MISSING)")
+		}
+		tmpl = tmpl[i+2:]
+	}
 }

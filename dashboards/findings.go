@@ -63,6 +63,13 @@ func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 			return err
 		}
 		run(0, func() []analysis.Finding { return analysis.Gaps(in, cfg, lang) })
+		// the purchases next: the second longest analysis rests on them
+		flows, err := st.PurchaseFlows(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
+		run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, !v.Draft, lang) })
 		occ, err := st.OfferOccupancy(ctx, v)
 		if err != nil {
 			return err
@@ -81,12 +88,6 @@ func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 			return err
 		}
 		run(2, func() []analysis.Finding { return analysis.CapacityChanges(lines, lang) })
-		flows, err := st.PurchaseFlows(ctx, v)
-		if err != nil {
-			return err
-		}
-		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
-		run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, !v.Draft, lang) })
 		tariffs, err := st.TariffLines(ctx, v)
 		if err != nil {
 			return err
