@@ -34,7 +34,7 @@ func runExports(ctx context.Context, dir string, n int, out io.Writer) (int, err
 	}
 	purchases, _ := data.DatasetByName("purchases")
 	filter := queries.ExtractFilter{Draft: true, Batch: batch}
-	deps := dashboards.Deps{Store: st, Analysis: analysis.DefaultConfig(), Version: "bench"}
+	deps := dashboards.Deps{Store: st, Analysis: analysis.DefaultConfig(), Version: "bench", Logger: requestLog}
 	h, err := dashboards.NewServer(deps)
 	if err != nil {
 		return 0, err

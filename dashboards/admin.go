@@ -14,8 +14,8 @@ import (
 )
 
 // adminPage is /admin for admins signed in with the browser: for now DAS's assessment of a year, written in
-// Markdown, with the published text beside it and a preview of the draft report. (The security issue adds
-// ingest, batches, publishing, tokens and the audit log.)
+// Markdown, with the published text beside it, a preview of the draft report and a link to the audit log
+// (/admin/audit, audit.go). (The security issue adds ingest, batches, publishing and tokens.)
 type adminPage struct {
 	pageHead
 	CSRF        string

@@ -21,15 +21,16 @@ type caller struct {
 const callerKey = "kapacitet.caller"
 
 // authenticate reads `Authorization: Bearer TOKEN`, or else a browser's session cookie (session.go). No header
-// is the public (a viewer); an unknown, revoked or malformed token is refused with 401, the same message for
-// each; a session cookie that is not valid is the public.
+// is the public (a viewer); an unknown, revoked, expired or malformed token is refused with 401, the same
+// message for each; a session cookie that is not valid is the public. The request's context carries the
+// caller (its token's name) and the client's address for the audit log's entries of what the request writes.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c *echo.Context) error {
 		who := caller{Token: queries.Token{Role: "viewer"}}
 		if h := c.Request().Header.Get("Authorization"); h != "" {
 			scheme, secret, ok := strings.Cut(h, " ")
 			ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
-			t, found, err := s.tokenFor(c, strings.TrimSpace(secret))
+			t, found, err := s.tokenInForce(c, strings.TrimSpace(secret))
 			if err != nil {
 				return err
 			}
@@ -41,7 +42,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if ck, err := c.Cookie(sessionCookie); err == nil && sessionMayAct(c.Request()) {
 			// a browser session: valid while signed, unexpired and its token active; anything else is the public
 			if sess, ok := s.readSession(ck.Value, time.Now()); ok {
-				t, found, err := s.sessionToken(c, sess.Name)
+				t, found, err := s.sessionTokenInForce(c, sess.Name)
 				if err != nil {
 					return err
 				}
@@ -51,8 +52,29 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Set(callerKey, who)
+		r := c.Request()
+		c.SetRequest(r.WithContext(queries.WithActor(r.Context(), queries.Actor{Who: who.Name, Client: c.RealIP()})))
 		return next(c)
 	}
+}
+
+// tokenInForce is the token whose secret this is (tokenFor, cached per data version) unless it has expired,
+// also since its lookup was cached: an expired token is the same as an unknown one.
+func (s *Server) tokenInForce(c *echo.Context, secret string) (queries.Token, bool, error) {
+	return inForce(s.tokenFor(c, secret))
+}
+
+// sessionTokenInForce is the token a browser session was made with (sessionToken, cached) unless it has
+// expired: the session then ends.
+func (s *Server) sessionTokenInForce(c *echo.Context, name string) (queries.Token, bool, error) {
+	return inForce(s.sessionToken(c, name))
+}
+
+func inForce(t queries.Token, found bool, err error) (queries.Token, bool, error) {
+	if err != nil || !found || t.Expired(time.Now()) {
+		return queries.Token{}, false, err
+	}
+	return t, true, nil
 }
 
 // formRoutes are the forms a browser session posts; each checks the session's CSRF token (checkCSRF).

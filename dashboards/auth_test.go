@@ -29,7 +29,7 @@ func TestTokensAndPublishAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RevokeToken(ctx, "old"); err != nil {
+	if err := st.RevokeToken(ctx, "old", "test"); err != nil {
 		t.Fatal(err)
 	}
 	tokens["revoked"] = revoked

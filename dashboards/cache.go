@@ -258,9 +258,14 @@ func (s *Server) cachedToken(key string, lookup func() (queries.Token, bool, err
 	return t, found, nil
 }
 
-// metrics answers GET /metrics in Prometheus' text format: the page cache and the queries sent.
+// metrics answers GET /metrics in Prometheus' text format: requests by route and status with their
+// durations, the page cache, the queries sent, batches and extracts with their rows, and the database's size.
 func (s *Server) metrics(c *echo.Context) error {
 	data, editions := s.Store.Versions()
+	totals, err := s.Store.Totals(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	counter := func(name, help string, values ...any) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
@@ -276,5 +281,11 @@ func (s *Server) metrics(c *echo.Context) error {
 	counter("kapacitet_db_queries_total", "Queries sent to DuckDB by the readers (pages, API, token lookups).", "", s.Store.Queries())
 	gauge("kapacitet_data_version", "Writes to the database (ingests, publishes, tokens).", data)
 	gauge("kapacitet_editions", "Editions published.", editions)
+	gauge("kapacitet_ingest_batches", "Batches loaded (every status: draft, published, replaced, ...).", totals.Batches)
+	gauge("kapacitet_ingest_rows", "Rows of the batches loaded.", totals.BatchRows)
+	gauge("kapacitet_exports", "Extracts made (the export log).", totals.Exports)
+	gauge("kapacitet_export_rows", "Rows of the extracts made.", totals.ExportRows)
+	gauge("kapacitet_database_bytes", "Size of the database file and its write-ahead log.", totals.Bytes)
+	s.requests.write(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
 }

@@ -149,7 +149,7 @@ func TestPageCache(t *testing.T) {
 		}
 	}
 	// a revoked token is refused at once, not from a cache
-	if err := st.RevokeToken(ctx, "cache"); err != nil {
+	if err := st.RevokeToken(ctx, "cache", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if a := do(draft, analyst, ""); a.code != 401 {

@@ -18,7 +18,7 @@ func TestTextsComplete(t *testing.T) {
 		}
 	}
 	used := regexp.MustCompile(`t \.Lang "([a-z_]+)"`)
-	for _, name := range []string{"templates/layout.html", "templates/overview.html", "templates/data.html", "templates/gaps.html", "templates/group.html", "templates/offers.html", "templates/municipality.html", "templates/error.html", "templates/report.html", "templates/tilgaengelighed.html", "templates/signin.html", "templates/admin.html"} {
+	for _, name := range []string{"templates/layout.html", "templates/overview.html", "templates/data.html", "templates/gaps.html", "templates/group.html", "templates/offers.html", "templates/municipality.html", "templates/error.html", "templates/report.html", "templates/tilgaengelighed.html", "templates/signin.html", "templates/admin.html", "templates/admin_audit.html"} {
 		b, err := templateFS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -295,9 +295,11 @@ func (s *Server) apiFindings(c *echo.Context) error {
 	return c.JSON(http.StatusOK, list)
 }
 
+// ready answers /readyz: 200 when the database answers with this binary's migrations applied.
 func (s *Server) ready(c *echo.Context) error {
-	if _, err := s.Store.Years(c.Request().Context(), queries.View{}); err != nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "database not ready")
+	if err := s.Store.Ready(c.Request().Context()); err != nil {
+		s.Logger.Warn("not ready", "error", err)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "Databasen er ikke klar. (The database is not ready.)")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // routes lists every route in one place. Pages are cached (cache.go) by what they show: the editions, or
-// for /data every write.
+// for /data every write. Sign-in and ingest are rate-limited per client address (ratelimit.go).
 func (s *Server) routes() {
 	e := s.echo
 	// a page: cached, and its tables downloadable (?download=ID.csv|xlsx)
@@ -25,10 +25,11 @@ func (s *Server) routes() {
 	e.GET("/data", pageRoute(dataScope, s.dataPage))
 	e.GET("/tilgaengelighed", s.accessibility)
 	e.GET("/signin", s.signinForm)
-	e.POST("/signin", s.signin)
+	e.POST("/signin", s.signin, limited(newRateLimit(signinPerMinute, signinBurst)))
 	e.GET("/signout", s.signoutForm)
 	e.POST("/signout", s.signout)
 	e.GET("/admin", s.admin)
+	e.GET("/admin/audit", s.adminAudit)
 	e.POST("/admin/assessment", s.adminAssessment)
 	e.GET("/report/:year", pageRoute(editionsScope, s.report))
 	e.GET("/report/:year/print.css", s.cached(editionsScope, s.reportPrintCSS))
@@ -36,7 +37,7 @@ func (s *Server) routes() {
 	e.POST("/api/v1/publish/:year", s.apiPublish)
 	e.GET("/api/v1/assessment/:year", s.apiAssessment)
 	e.PUT("/api/v1/assessment/:year", s.apiSetAssessment)
-	e.POST("/api/v1/ingest/:dataset", s.apiIngest)
+	e.POST("/api/v1/ingest/:dataset", s.apiIngest, limited(newRateLimit(ingestPerMinute, ingestBurst)))
 	e.POST("/api/v1/cli", s.apiCLI)
 	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v5"
-	"github.com/labstack/echo/v5/middleware"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
@@ -47,6 +47,9 @@ type Deps struct {
 	CLI     func(w http.ResponseWriter, r *http.Request, name, role string)
 	Logger  *slog.Logger
 	Version string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count (proxy.go);
+	// none: the headers are ignored
+	TrustedProxies []*net.IPNet
 	// Static are further files served under /static/ beside the embedded ones (make bench serves a file of
 	// a page's size there, to compare the pages with); nil: none
 	Static fs.FS
@@ -55,12 +58,13 @@ type Deps struct {
 // Server holds the handlers' dependencies.
 type Server struct {
 	Deps
-	pages   *template.Template
-	echo    *echo.Echo
-	files   echo.HandlerFunc // the static files
-	cache   pageCache
-	tokens  tokenCache
-	started string // this server's start, in every page's version
+	pages    *template.Template
+	echo     *echo.Echo
+	files    echo.HandlerFunc // the static files
+	cache    pageCache
+	requests requestMetrics
+	tokens   tokenCache
+	started  string // this server's start, in every page's version
 	keyState
 }
 
@@ -92,8 +96,9 @@ func newServer(d Deps) (*Server, error) {
 		Logger:           d.Logger,
 		HTTPErrorHandler: s.handleError,
 		Router:           echo.NewRouter(echo.RouterConfig{AutoHandleHEAD: true}),
+		IPExtractor:      ipExtractor(d.TrustedProxies),
 	})
-	s.echo.Use(securityHeaders, middleware.Recover(), s.logRequests, s.authenticate)
+	s.echo.Use(securityHeaders, s.observe, s.authenticate)
 	s.routes()
 	return s, nil
 }
@@ -133,15 +138,6 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c *echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		s.Logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path, "duration", time.Since(start), "error", err)
-		return err
-	}
-}
-
 // apiError is the JSON error body: {"error": {"code", "message", "details"}}.
 type apiError struct {
 	Error struct {
@@ -164,12 +160,13 @@ func invalid(err error) badRequest {
 }
 
 // handleError maps every error to a status in one place: JSON under /api/, a plain page elsewhere. Internal
-// errors are logged and never shown.
+// errors are logged with the request's id and never shown; the user sees the id.
 func (s *Server) handleError(c *echo.Context, err error) {
 	if r, _ := echo.UnwrapResponse(c.Response()); r != nil && r.Committed {
 		return
 	}
-	code, msg, slug := http.StatusInternalServerError, "Der opstod en intern fejl. (An internal error occurred.)", "internal"
+	id := requestID(c)
+	code, msg, slug := http.StatusInternalServerError, "Der opstod en intern fejl (fejl-id "+id+"). (An internal error occurred (error id "+id+").)", "internal"
 	var br badRequest
 	var sc echo.HTTPStatusCoder
 	switch {
@@ -187,7 +184,7 @@ func (s *Server) handleError(c *echo.Context, err error) {
 		}
 	}
 	if code >= 500 {
-		s.Logger.Error("request failed", "path", c.Request().URL.Path, "error", err)
+		s.Logger.Error("request failed", "request_id", id, "path", c.Request().URL.Path, "error", err)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(code)
@@ -196,6 +193,9 @@ func (s *Server) handleError(c *echo.Context, err error) {
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		var body apiError
 		body.Error.Code, body.Error.Message = slug, msg
+		if code >= 500 {
+			body.Error.Details = map[string]string{"request_id": id}
+		}
 		_ = c.JSON(code, body)
 		return
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v5"
+
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 // Browser sign-in: a page exchanges a token for a session cookie, signed by the server (HMAC-SHA256 with a
@@ -96,7 +98,7 @@ func randomToken() string {
 // maxAge < 0 removes it.
 func setCookie(c *echo.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Response(), &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.Request().TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: overTLS(c)})
 }
 
 // signinPage is the sign-in form.
@@ -128,12 +130,20 @@ func (s *Server) signin(c *echo.Context) error {
 	if err != nil || !sameSecret(ck.Value, c.FormValue("csrf")) {
 		return s.showSignin(c, http.StatusForbidden, text(l, "signin_csrf"))
 	}
-	t, found, err := s.tokenFor(c, strings.TrimSpace(c.FormValue("token")))
+	t, found, err := s.tokenInForce(c, strings.TrimSpace(c.FormValue("token")))
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	if !found {
+		// unknown, revoked, expired or malformed: one message (and nothing of the token in the log)
+		if err := s.Store.Audit(ctx, "", queries.AuditSigninFailed, nil); err != nil {
+			s.Logger.Error("audit", "error", err)
+		}
 		return s.showSignin(c, http.StatusUnauthorized, text(l, "signin_failed"))
+	}
+	if err := s.Store.Audit(ctx, t.Name, queries.AuditSignin, nil); err != nil {
+		return err // a sign-in the log cannot record is refused
 	}
 	value, err := s.signSession(session{Name: t.Name, Expires: time.Now().Add(sessionFor).Unix(), CSRF: randomToken()})
 	if err != nil {
@@ -155,6 +165,9 @@ func (s *Server) signin(c *echo.Context) error {
 func (s *Server) signout(c *echo.Context) error {
 	if err := checkCSRF(c); err != nil {
 		return err
+	}
+	if err := s.Store.Audit(c.Request().Context(), callerOf(c).Name, queries.AuditSignout, nil); err != nil {
+		s.Logger.Error("audit", "error", err)
 	}
 	setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/?lang="+lang(c.FormValue("lang")))

@@ -140,7 +140,7 @@ func TestSignInAndAdmin(t *testing.T) {
 		t.Error("/admin does not show the saved text")
 	}
 	// revoking the token ends its sessions at once
-	if err := st.RevokeToken(ctx, "das"); err != nil {
+	if err := st.RevokeToken(ctx, "das", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if code, loc, _, _ := call(t, a, "GET", srv.URL+"/admin", nil); code != 303 || !strings.HasPrefix(loc, "/signin") {

@@ -30,7 +30,7 @@ var (
 
 // SetAssessment stores year's assessment (an empty text removes it). It is a draft until the year is
 // published: the edition keeps the text it was published with. Every way in (the admin page, the API, the
-// CLI) comes here, and these are its checks.
+// CLI) comes here, and these are its checks. The audit log's entry is written with it.
 func (s *Store) SetAssessment(ctx context.Context, year int, text, by string) error {
 	switch {
 	case len(text) > MaxAssessment:
@@ -42,11 +42,16 @@ func (s *Store) SetAssessment(ctx context.Context, year int, text, by string) er
 	defer s.write.Unlock()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if strings.TrimSpace(text) == "" {
-			_, err := tx.ExecContext(ctx, `DELETE FROM assessments WHERE year = $1`, year)
-			return err
+			if _, err := tx.ExecContext(ctx, `DELETE FROM assessments WHERE year = $1`, year); err != nil {
+				return err
+			}
+			return audit(ctx, tx, by, AuditAssessment, map[string]any{"year": year, "removed": true})
 		}
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO assessments (year, text, updated_at, updated_by) VALUES ($1, $2, now(), $3)`, year, text, by)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, AuditAssessment, map[string]any{"year": year, "bytes": len(text)})
 	})
 }
 

@@ -42,6 +42,9 @@ type NewBatch struct {
 	// BeforeCommit, when set, runs after everything else and before the commit; an error rolls back (ingest
 	// waits there for the original file to be on disk).
 	BeforeCommit func() error
+	// RestoreOf, when not 0, is the batch this one restores (RestoreBatch): the audit log says restore
+	// rather than ingest.
+	RestoreOf int64
 }
 
 const progressStep = 10000
@@ -67,7 +70,8 @@ type SummaryLine struct {
 
 // LoadBatch loads a batch in one transaction: it records the batch, inserts its rows and marks as replaced
 // the current rows of earlier batches that share its replacement key values. Loading a file that is
-// already in force (same dataset and SHA-256) changes nothing and returns Duplicate.
+// already in force (same dataset and SHA-256) changes nothing and returns Duplicate. The batch's entry of the
+// audit log (ingest, or restore) is written in the same transaction.
 func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
@@ -174,6 +178,16 @@ func (s *Store) LoadBatch(ctx context.Context, b NewBatch) (BatchResult, error) 
 	if b.DryRun {
 		return res, nil // the deferred ROLLBACK undoes everything
 	}
+	action, details := AuditIngest, map[string]any{"dataset": d.Name, "batch": id, "file": b.FileName, "rows": count, "replaced": replaced}
+	if b.RestoreOf != 0 {
+		action, details["restore_of"] = AuditRestore, b.RestoreOf
+	}
+	if b.Demo {
+		details["demo"] = true
+	}
+	if err := audit(ctx, conn, b.LoadedBy, action, details); err != nil {
+		return BatchResult{}, err
+	}
 	if _, err := conn.ExecContext(ctx, bumpDataVersion); err != nil {
 		return BatchResult{}, fmt.Errorf("store: data version: %w", err)
 	}
@@ -267,7 +281,7 @@ func (s *Store) RestoreBatch(ctx context.Context, id int64, by string) (BatchRes
 		return BatchResult{}, err
 	}
 	return s.LoadBatch(ctx, NewBatch{Dataset: d, FileName: b.FileName, SHA256: b.SHA256, Rows: rows, Lines: lines,
-		LoadedBy: by, Demo: b.Demo})
+		LoadedBy: by, Demo: b.Demo, RestoreOf: id})
 }
 
 // batchRows reads every row a batch loaded, replaced or not, in file order.

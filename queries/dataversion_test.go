@@ -62,12 +62,12 @@ func TestDataVersion(t *testing.T) {
 		t.Fatal("a second token x")
 	}
 	check("a refused token")
-	if err := st.RevokeToken(ctx, "x"); err != nil {
+	if err := st.RevokeToken(ctx, "x", "test"); err != nil {
 		t.Fatal(err)
 	}
 	want++
 	check("a revocation")
-	if err := st.RevokeToken(ctx, "x"); err == nil {
+	if err := st.RevokeToken(ctx, "x", "test"); err == nil {
 		t.Fatal("revoked twice")
 	}
 	check("a refused revocation")

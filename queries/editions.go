@@ -59,7 +59,7 @@ ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::VARCHA
 // Publish builds the next edition of year in one transaction: the year's current rows, frozen, DAS's current
 // assessment of the year, and what build computes from them. When neither the rows, the assessment nor what
 // build computes differ from the year's latest edition, nothing is written and that edition is returned with
-// created false.
+// created false. A new edition's entry of the audit log is written with it.
 func (s *Store) Publish(ctx context.Context, year int, by string, build PublishBuild) (ed Edition, created bool, err error) {
 	s.write.Lock()
 	defer s.write.Unlock()
@@ -128,6 +128,9 @@ func (s *Store) Publish(ctx context.Context, year int, by string, build PublishB
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edition_texts VALUES ($1, $2, $3, $4)`, ed.ID, lang, string(t.Findings), string(t.Corrections)); err != nil {
 			return fail(err)
 		}
+	}
+	if err := audit(ctx, tx, by, AuditPublish, map[string]any{"year": year, "edition": ed.Number, "edition_id": ed.ID, "as_of_batch": ed.AsOfBatch}); err != nil {
+		return fail(err)
 	}
 	if _, err := tx.ExecContext(ctx, bumpDataVersion); err != nil {
 		return fail(err)

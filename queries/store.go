@@ -250,7 +250,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrate %s: %w", name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_columns', 'virtual')`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_columns', 'virtual'), ('schema', $1)`, lastSchema(names)); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if err := loadReference(ctx, tx); err != nil {

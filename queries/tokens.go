@@ -23,6 +23,13 @@ type Token struct {
 	CreatedAt time.Time  `json:"created_at"`
 	CreatedBy string     `json:"created_by"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"` // nil: never
+}
+
+// Expired tells whether the token has expired at now. The store's lookups leave out expired tokens, but a
+// lookup remembered by a cache may outlive the expiry: whoever caches lookups checks this too.
+func (t Token) Expired(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
 }
 
 // ErrExists is returned when a name is taken.
@@ -34,9 +41,15 @@ func TokenHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateToken makes a token for name with role and returns it; only its hash is stored, so this is the one
-// time it can be seen. Tokens are "kap_" and 43 letters, digits, "-" and "_" (32 random bytes).
+// CreateToken makes a token for name with role that never expires and returns it (CreateTokenUntil).
 func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string, error) {
+	return s.CreateTokenUntil(ctx, name, role, by, time.Time{})
+}
+
+// CreateTokenUntil makes a token for name with role, valid until expires (the zero time: never), and returns
+// it; only its hash is stored, so this is the one time it can be seen. Tokens are "kap_" and 43 letters,
+// digits, "-" and "_" (32 random bytes). The audit log's entry is written with it.
+func (s *Store) CreateTokenUntil(ctx context.Context, name, role, by string, expires time.Time) (string, error) {
 	if !slices.Contains(Roles, role) {
 		return "", fmt.Errorf("store: token: unknown role %q", role)
 	}
@@ -54,10 +67,19 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 	if n > 0 {
 		return "", fmt.Errorf("store: token %q: %w", name, ErrExists)
 	}
+	var until *time.Time
+	details := map[string]any{"token": name, "role": role}
+	if !expires.IsZero() {
+		until = &expires
+		details["expires_at"] = expires.UTC().Format(time.RFC3339)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by) VALUES ($1, $2, $3, $4)`,
-			name, role, TokenHash(secret), by)
-		return err
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+			name, role, TokenHash(secret), by, until)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, AuditTokenCreate, details)
 	})
 	if err != nil {
 		return "", fmt.Errorf("store: token: %w", err)
@@ -65,8 +87,9 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 	return secret, nil
 }
 
-// RevokeToken revokes the token called name (ErrNotFound when there is none in force).
-func (s *Store) RevokeToken(ctx context.Context, name string) error {
+// RevokeToken revokes the token called name (ErrNotFound when there is none in force); by is who revokes
+// it, for the audit log (ctx's actor when it carries one, see WithActor).
+func (s *Store) RevokeToken(ctx context.Context, name, by string) error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	var n int64
@@ -77,6 +100,9 @@ func (s *Store) RevokeToken(ctx context.Context, name string) error {
 		}
 		if err == nil && n == 0 {
 			err = fmt.Errorf("store: token %q: %w", name, ErrNotFound)
+		}
+		if err == nil {
+			err = audit(ctx, tx, by, AuditTokenRevoke, map[string]any{"token": name})
 		}
 		return err
 	})
@@ -94,23 +120,24 @@ func (s *Reader) Tokens(ctx context.Context) ([]Token, error) {
 	var out []Token
 	err := s.rows(ctx, "tokens", nil, func(r *sql.Rows) error {
 		var t Token
-		err := r.Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.RevokedAt)
+		err := r.Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.RevokedAt, &t.ExpiresAt)
 		out = append(out, t)
 		return err
 	})
 	return out, err
 }
 
-// TokenFor returns the token in force whose secret this is; ok is false for an unknown or revoked one. The
+// TokenFor returns the token in force whose secret this is; ok is false for an unknown, revoked or expired one. The
 // secret is looked up by its hash, so the comparison never runs over the secret itself.
 func (s *Reader) TokenFor(ctx context.Context, secret string) (t Token, ok bool, err error) {
 	return s.activeToken(ctx, "hash", TokenHash(secret))
 }
 
-// activeToken is the token whose column (hash or name) is value, if it is not revoked.
+// activeToken is the token whose column (hash or name) is value, if it is neither revoked nor expired.
 func (s *Reader) activeToken(ctx context.Context, column, value string) (t Token, ok bool, err error) {
-	err = s.q.QueryRowContext(ctx, `SELECT name, role, created_at, created_by FROM tokens WHERE `+column+` = $1 AND revoked_at IS NULL`,
-		value).Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy)
+	err = s.q.QueryRowContext(ctx, `SELECT name, role, created_at, created_by, expires_at FROM tokens
+		WHERE `+column+` = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+		value).Scan(&t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, false, nil
 	}
@@ -162,7 +189,7 @@ func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
-// TokenNamed is the active (not revoked) token called name, for a browser session made with it.
+// TokenNamed is the active (neither revoked nor expired) token called name, for a browser session made with it.
 func (s *Reader) TokenNamed(ctx context.Context, name string) (Token, bool, error) {
 	return s.activeToken(ctx, "name", name)
 }

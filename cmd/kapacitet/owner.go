@@ -267,6 +267,7 @@ func runStreamed(w http.ResponseWriter, r *http.Request, c command, req cliReque
 	}
 	mu := &sync.Mutex{}
 	e.ctx, e.getenv, e.stdin = r.Context(), func(k string) string { return req.Env[k] }, strings.NewReader("")
+	e.ctx = e.withActor(e.ctx)
 	e.stdout, e.stderr = frameWriter{mu, w, flush, frameStdout}, frameWriter{mu, w, flush, frameStderr}
 	if e.outputs != nil {
 		files := frameWriter{mu, w, flush, frameFile}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -48,6 +49,31 @@ func (e *env) who() string {
 		return e.caller
 	}
 	return "cli"
+}
+
+// withActor is ctx naming the caller in the audit log's entries of what the command writes: a remote
+// caller's token, as the server's authentication put it in the request's context with the client's address,
+// or else the user the CLI runs as on this machine, "cli:USER" (through the server's socket that is the
+// server's user: the socket admits only it).
+func (e *env) withActor(ctx context.Context) context.Context {
+	if a, ok := queries.ActorOf(ctx); ok && a.Who != "" {
+		return ctx
+	}
+	if e.caller != "" {
+		return queries.WithActor(ctx, queries.Actor{Who: e.caller})
+	}
+	return queries.WithActor(ctx, queries.Actor{Who: "cli:" + osUser()})
+}
+
+// osUser is the name of the user the process runs as ("unknown" when neither the system nor $USER says).
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
 }
 
 // readFile reads a file the user named, after checking its size against max: from the caller's files when
@@ -184,6 +210,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 					return err
 				}
 			}
+			e.ctx = e.withActor(e.ctx)
 			return c.run(e, args[1:])
 		}
 	}
@@ -338,6 +365,14 @@ func (f *flags) limits() (data.Limits, error) {
 	return data.ParseLimits(b)
 }
 
-func logger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes the server's log to w: key=value lines, or JSON lines (format "json").
+func logger(w io.Writer, format string) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log-format is text or json, not %q", format)
 }

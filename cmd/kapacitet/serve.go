@@ -25,6 +25,11 @@ func runServe(e *env, args []string) error {
 		def = ":8080"
 	}
 	addr := f.String("addr", def, "address to listen on (KAPACITET_ADDR)")
+	logFormat := f.String("log-format", "text", "log lines: text or json (one line per request, with its id)")
+	tlsCert := f.String("tls-cert", "", "serve HTTPS with this certificate file (PEM; with --tls-key)")
+	tlsKey := f.String("tls-key", "", "the certificate's private key file (PEM)")
+	proxies := f.String("trusted-proxies", e.getenv("KAPACITET_TRUSTED_PROXIES"),
+		"reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto count (KAPACITET_TRUSTED_PROXIES)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -35,6 +40,17 @@ func runServe(e *env, args []string) error {
 	cfg, err := f.analysisConfig()
 	if err != nil {
 		return err
+	}
+	log, err := logger(e.stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	trusted, err := dashboards.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usagef("--%v", err)
 	}
 	// the socket first: a second server of the same file says so, before the file's lock would
 	sockL, sock, err := listenSocket(e.path(f.db))
@@ -48,7 +64,6 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	log := logger(e.stderr)
 	cfgFile, err := f.configFile()
 	if err != nil {
 		return err
@@ -65,7 +80,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version,
-		CLI: remoteHandler(st, cfgFile)})
+		CLI: remoteHandler(st, cfgFile), TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -73,9 +88,13 @@ func runServe(e *env, args []string) error {
 		Address:         *addr,
 		HideBanner:      true,
 		HidePort:        true,
-		GracefulTimeout: 5 * time.Second,
+		GracefulTimeout: 30 * time.Second, // SIGTERM: requests in flight finish (30 s at most), then DuckDB closes
 		ListenerAddrFunc: func(a net.Addr) {
-			fmt.Fprintf(e.stderr, "kapacitet: serving %s on http://%s (commands on %s)\n", f.db, a, sock)
+			scheme := "http"
+			if *tlsCert != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(e.stderr, "kapacitet: serving %s on %s://%s (commands on %s)\n", f.db, scheme, a, sock)
 		},
 		BeforeServeFunc: func(s *http.Server) error {
 			s.ReadHeaderTimeout = 10 * time.Second
@@ -86,8 +105,20 @@ func runServe(e *env, args []string) error {
 			return nil
 		},
 	}
-	if err := sc.Start(e.ctx, h); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if *tlsCert != "" {
+		var cert, key []byte
+		if cert, err = os.ReadFile(e.path(*tlsCert)); err == nil {
+			key, err = os.ReadFile(e.path(*tlsKey))
+		}
+		if err == nil {
+			err = sc.StartTLS(e.ctx, h, cert, key)
+		}
+	} else {
+		err = sc.Start(e.ctx, h)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("stopped: requests in flight answered, database closed")
 	return nil
 }

@@ -5,15 +5,37 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kapacitet/kapacitet/queries"
 )
 
 func init() {
-	register(command{name: "token", db: true, args: "create --role viewer|analyst|admin --name NAME | list | revoke NAME", run: runToken,
-		summary: "API tokens: create one (printed once, only its hash is kept), list them, revoke one"})
+	register(command{name: "token", db: true, args: "create --role viewer|analyst|admin --name NAME [--expires 90d] | list | revoke NAME", run: runToken,
+		summary: "API tokens: create one (printed once, only its hash is kept; --expires: valid for so long), list them, revoke one"})
+}
+
+// parseExpires reads --expires: days ("90d") or a Go duration ("2160h", "36h30m"), more than nothing.
+func parseExpires(v string) (time.Duration, error) {
+	var d time.Duration
+	var err error
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		var days int
+		days, err = strconv.Atoi(n)
+		if err == nil && (days < 0 || days > 100*366) {
+			err = errors.New("out of range")
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d <= 0 {
+		return 0, usagef("invalid --expires %q: give days (90d) or a duration (2160h, 36h30m), more than 0", v)
+	}
+	return d, nil
 }
 
 // tokenName is what a token's name may be: it shows in lists and logs.
@@ -23,12 +45,13 @@ func runToken(e *env, args []string) error {
 	f := newFlags(e, "token")
 	role := f.String("role", "", "create: the token's role: viewer, analyst or admin")
 	name := f.String("name", "", "create: a name for the token (who or what uses it)")
+	expires := f.String("expires", "", "create: how long the token is valid: days (90d) or a duration (2160h); default: until revoked")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("token takes `create --role ROLE --name NAME`, `list` or `revoke NAME`")
+		return usagef("token takes `create --role ROLE --name NAME [--expires 90d]`, `list` or `revoke NAME`")
 	}
 	switch {
 	case pos[0] == "create" && len(pos) == 1:
@@ -38,19 +61,31 @@ func runToken(e *env, args []string) error {
 		if !tokenName.MatchString(*name) {
 			return usagef("token create needs --name: 1-64 letters, digits, spaces and . _ @ -")
 		}
+		var until time.Time
+		if *expires != "" {
+			d, err := parseExpires(*expires)
+			if err != nil {
+				return err
+			}
+			until = time.Now().Add(d).Truncate(time.Second)
+		}
 		st, err := f.open(e)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		secret, err := st.CreateToken(e.ctx, *name, *role, e.who())
+		secret, err := st.CreateTokenUntil(e.ctx, *name, *role, e.who(), until)
 		if errors.Is(err, queries.ErrExists) {
 			return usagef("a token called %q exists (`kapacitet token list`)", *name)
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Token %q (%s). It is shown this once; only its hash is kept:\n%s\n", *name, *role, secret)
+		valid := "until revoked"
+		if !until.IsZero() {
+			valid = "until " + until.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(e.stdout, "Token %q (%s, valid %s). It is shown this once; only its hash is kept:\n%s\n", *name, *role, valid, secret)
 		return nil
 	case pos[0] == "list" && len(pos) == 1:
 		st, err := f.open(e)
@@ -63,13 +98,20 @@ func runToken(e *env, args []string) error {
 			return err
 		}
 		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "NAME\tROLE\tCREATED\tBY\tREVOKED")
+		fmt.Fprintln(w, "NAME\tROLE\tCREATED\tBY\tEXPIRES\tREVOKED")
+		now := time.Now()
 		for _, t := range list {
-			revoked := "-"
+			revoked, expiry := "-", "-"
 			if t.RevokedAt != nil {
 				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.CreatedAt.Local().Format("2006-01-02 15:04"), t.CreatedBy, revoked)
+			if t.ExpiresAt != nil {
+				expiry = t.ExpiresAt.Local().Format("2006-01-02 15:04")
+				if t.Expired(now) {
+					expiry += " (expired)"
+				}
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.CreatedAt.Local().Format("2006-01-02 15:04"), t.CreatedBy, expiry, revoked)
 		}
 		return w.Flush()
 	case pos[0] == "revoke" && len(pos) == 2:
@@ -78,7 +120,7 @@ func runToken(e *env, args []string) error {
 			return err
 		}
 		defer st.Close()
-		err = st.RevokeToken(e.ctx, pos[1])
+		err = st.RevokeToken(e.ctx, pos[1], e.who())
 		if errors.Is(err, queries.ErrNotFound) {
 			return usagef("there is no token in force called %q (`kapacitet token list`)", pos[1])
 		}
@@ -88,6 +130,6 @@ func runToken(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "token %q revoked\n", pos[1])
 		return nil
 	default:
-		return usagef("token takes `create --role ROLE --name NAME`, `list` or `revoke NAME`")
+		return usagef("token takes `create --role ROLE --name NAME [--expires 90d]`, `list` or `revoke NAME`")
 	}
 }
