@@ -163,6 +163,10 @@ func (s *Server) signin(c *echo.Context) error {
 
 // signout answers POST /signout: the session's cookie removed (its CSRF token required).
 func (s *Server) signout(c *echo.Context) error {
+	if callerOf(c).csrf == "" { // no session in force (none, or its token revoked or expired): nothing to end
+		setCookie(c, sessionCookie, "", -1)
+		return c.Redirect(http.StatusSeeOther, "/?lang="+lang(c.FormValue("lang")))
+	}
 	if err := checkCSRF(c); err != nil {
 		return err
 	}
