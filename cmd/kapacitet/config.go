@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/BurntSushi/toml"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -8,7 +11,21 @@ import (
 )
 
 func init() {
-	register(command{name: "config", summary: "print the configuration in force (the defaults, with --config FILE over them), TOML", run: runConfig})
+	register(command{name: "config", summary: "print the configuration in force (the defaults, with --config FILE over them, and the environment's settings, secrets masked), TOML", run: runConfig})
+}
+
+// environment is the configuration the environment gives (KAPACITET_ variables and the common flags), as
+// `kapacitet config` prints it: what the commands and serve would run with. The token is never printed.
+type environment struct {
+	DB             string `toml:"db"`
+	ConfigFile     string `toml:"config_file"`
+	MemoryLimit    string `toml:"memory_limit"`
+	Threads        string `toml:"threads"`
+	TempDir        string `toml:"temp_dir"`
+	Addr           string `toml:"addr"`
+	TrustedProxies string `toml:"trusted_proxies"`
+	Server         string `toml:"server"`
+	Token          string `toml:"token"`
 }
 
 func runConfig(e *env, args []string) error {
@@ -28,8 +45,43 @@ func runConfig(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return toml.NewEncoder(e.stdout).Encode(struct {
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	env := environment{DB: f.db, ConfigFile: or(f.config, "(none: the defaults)"),
+		MemoryLimit: or(e.getenv("KAPACITET_MEMORY_LIMIT"), "1GB"), Threads: or(e.getenv("KAPACITET_THREADS"), "2"),
+		TempDir: or(e.getenv("KAPACITET_TEMP_DIR"), f.db+".tmp"), Addr: or(e.getenv("KAPACITET_ADDR"), ":8080"),
+		TrustedProxies: or(e.getenv("KAPACITET_TRUSTED_PROXIES"), "(none)"), Server: or(e.getenv("KAPACITET_SERVER"), "(none)"),
+		Token: masked(e.getenv("KAPACITET_TOKEN"))}
+	if err := toml.NewEncoder(e.stdout).Encode(struct {
 		Analysis analysis.Config `toml:"analysis"`
 		Ingest   data.Limits     `toml:"ingest"`
-	}{cfg, lim})
+	}{cfg, lim}); err != nil {
+		return err
+	}
+	// the environment's part as comments: the output stays a configuration file --config reads
+	var b strings.Builder
+	enc := toml.NewEncoder(&b)
+	enc.Indent = ""
+	if err := enc.Encode(struct {
+		Environment environment `toml:"environment"`
+	}{env}); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\n# the environment (KAPACITET_ variables and flags), not read from a configuration file:")
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		fmt.Fprintln(e.stdout, "#", line)
+	}
+	return nil
+}
+
+// masked says whether a secret is set, never what it is.
+func masked(secret string) string {
+	if secret == "" {
+		return "(not set)"
+	}
+	return "(set, not shown)"
 }

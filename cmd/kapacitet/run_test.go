@@ -515,3 +515,29 @@ func TestConfigFile(t *testing.T) {
 		t.Error("a command with a bad configuration opened the database")
 	}
 }
+
+// `config` prints the environment's settings too, as comments (the output is still a configuration file
+// that --config reads back), with the token masked.
+func TestConfigEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KAPACITET_TOKEN": "kap_secretsecretsecret", "KAPACITET_THREADS": "3",
+		"KAPACITET_TRUSTED_PROXIES": "10.0.0.1", "KAPACITET_DB": filepath.Join(dir, "k.duckdb")}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"config"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	text := out.String()
+	for _, want := range []string{`# threads = "3"`, `# trusted_proxies = "10.0.0.1"`, `# token = "(set, not shown)"`, `# db = "` + env["KAPACITET_DB"] + `"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "secretsecret") {
+		t.Error("the token is printed")
+	}
+	conf := filepath.Join(dir, "printed.toml")
+	os.WriteFile(conf, out.Bytes(), 0o600)
+	if _, errOut, code := cli(t, "config", "--config", conf); code != 0 {
+		t.Errorf("the printed configuration does not read back: %s", errOut)
+	}
+}
