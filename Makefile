@@ -7,7 +7,7 @@ BIN     := bin/kapacitet
 DB      ?= kapacitet.duckdb
 ECHARTS := dashboards/static/vendor/echarts.min.js
 
-.PHONY: all assets build run demo test vet chromium fuzz bench bench-small demo-data clean screenshots
+.PHONY: all assets build run demo test vet chromium fuzz bench bench-small soak demo-data clean screenshots
 
 all: build
 
@@ -64,6 +64,10 @@ screenshots: assets chromium
 # figures and ratios against a baseline run in the same process
 bench:
 	go run ./bench -rows 1000000 -rounds 5 -benchtime 3x
+
+# issue 9: 5 minutes at 64 connections of pages, API calls and extracts, an ingest and a publish a minute
+soak:
+	go run ./bench -soak 5m -soak-conns 64
 
 bench-small:
 	go run ./bench -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 200000 -check

@@ -45,7 +45,16 @@ func main() {
 	flag.IntVar(&national.Purchases, "purchases", 10_000_000, "purchase rows at most of the national data set of the findings benchmark, as kapacitet gen --rows N")
 	flag.IntVar(&national.Years, "years", def.Years, fmt.Sprintf("years of the national data set, ending with %d, as kapacitet gen --years N", def.LastYear))
 	flag.IntVar(&national.PerOffer, "per-offer", def.PerOffer, "inhabitants per offer of the national data set (fewer: more offers, capacity, tariffs and purchases)")
+	soak := flag.Duration("soak", 0, "run the soak of issue 9 for this long instead of the benchmarks (make soak: 5m)")
+	soakConns := flag.Int("soak-conns", 64, "connections of the soak")
 	flag.Parse()
+	if *soak > 0 {
+		if err := runSoak(*soak, *soakConns); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := flag.Set("test.benchtime", *benchtime); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
