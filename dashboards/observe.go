@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -52,6 +53,15 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set("request_id", id)
 		c.Set("over_tls", s.overTLS(c.Request()))
+		// a body no route reads beyond its own limit, and a time limit for the routes that answer from a
+		// query (a query past it is interrupted: DuckDB follows the context)
+		req := c.Request()
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, s.Limits.MaxUploadMB<<20+1<<20)
+		if !longRunning(req.URL.Path) {
+			ctx, cancel := context.WithTimeout(req.Context(), s.requestTimeout())
+			defer cancel()
+			c.SetRequest(req.WithContext(ctx))
+		}
 		c.Response().Header().Set(requestIDHeader, id)
 		err := func() (err error) {
 			defer func() {
@@ -83,6 +93,27 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "client", c.RealIP())
 		return nil
 	}
+}
+
+// defaultRequestTimeout is how long a page or API call may take (Deps.RequestTimeout: another).
+const defaultRequestTimeout = 60 * time.Second
+
+func (s *Server) requestTimeout() time.Duration {
+	if s.RequestTimeout > 0 {
+		return s.RequestTimeout
+	}
+	return defaultRequestTimeout
+}
+
+// longRunning are the routes whose time grows with what they carry: extracts, uploads and CLI commands
+// (bounded by the server's write timeout instead).
+func longRunning(path string) bool {
+	for _, p := range []string{"/api/v1/extracts/", "/api/v1/ingest/", "/api/v1/cli", "/admin/ingest"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // errPanic is the error of a handler that panicked.

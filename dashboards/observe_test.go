@@ -12,13 +12,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/kapacitet/kapacitet/analysis"
+	"github.com/kapacitet/kapacitet/data"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -71,6 +74,17 @@ func observed(t *testing.T, deps Deps) (*httptest.Server, *syncBuffer) {
 		t.Fatal(err)
 	}
 	s.echo.GET("/test/panic", func(c *echo.Context) error { panic("the secret stack of a bug") })
+	s.echo.GET("/test/slow", func(c *echo.Context) error { // a query that takes too long
+		<-c.Request().Context().Done()
+		return fmt.Errorf("store: slow: %w", c.Request().Context().Err())
+	})
+	s.echo.POST("/test/body", func(c *echo.Context) error { // a handler that reads what it is sent
+		b, err := io.ReadAll(c.Request().Body)
+		if err != nil {
+			return err
+		}
+		return c.String(http.StatusOK, strconv.Itoa(len(b)))
+	})
 	srv := httptest.NewServer(s.echo)
 	t.Cleanup(srv.Close)
 	return srv, log
@@ -226,6 +240,33 @@ func TestTrustedProxies(t *testing.T) {
 		r.Header.Set("X-Forwarded-Proto", "https")
 		if got := s.overTLS(r); got != tc.tls {
 			t.Errorf("trusted %q: over TLS %v", tc.trusted, got)
+		}
+	}
+}
+
+// A page that takes longer than the request timeout answers 503 with its request id (its queries are
+// interrupted through the context); a body beyond every route's limit is 413, not an internal error.
+func TestTimeoutAndBodyLimit(t *testing.T) {
+	srv, _ := observed(t, Deps{RequestTimeout: 100 * time.Millisecond})
+	start := time.Now()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/test/slow", nil)
+	res, body := fetch(t, req)
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "tog for lang tid") || !strings.Contains(body, res.Header.Get("X-Request-ID")) {
+		t.Fatalf("slow: %d %s", res.StatusCode, body)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("slow: answered after %s", took)
+	}
+	srv, _ = observed(t, Deps{}) // reading 100 MiB takes longer than the timeout above
+	limit := int(data.DefaultLimits().MaxUploadMB<<20 + 1<<20) // the largest upload and a MiB
+	for _, tc := range []struct {
+		size int
+		want int
+	}{{1 << 20, http.StatusOK}, {limit + 1, http.StatusRequestEntityTooLarge}} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/test/body", bytes.NewReader(make([]byte, tc.size)))
+		res, body := fetch(t, req)
+		if res.StatusCode != tc.want || tc.want == http.StatusOK && body != strconv.Itoa(tc.size) {
+			t.Errorf("%d bytes: %d %.100s", tc.size, res.StatusCode, body)
 		}
 	}
 }

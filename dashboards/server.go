@@ -4,6 +4,7 @@ package dashboards
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -50,6 +51,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count (proxy.go);
 	// none: the headers are ignored
 	TrustedProxies []*net.IPNet
+	// RequestTimeout is how long a page or API call may take before its queries are interrupted and it
+	// answers 503 (zero: a minute); extracts, uploads and CLI commands have the server's write timeout
+	RequestTimeout time.Duration
 	// Static are further files served under /static/ beside the embedded ones (make bench serves a file of
 	// a page's size there, to compare the pages with); nil: none
 	Static fs.FS
@@ -170,6 +174,12 @@ func (s *Server) handleError(c *echo.Context, err error) {
 	var br badRequest
 	var sc echo.HTTPStatusCoder
 	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(c.Request().Context().Err(), context.DeadlineExceeded):
+		code, slug = http.StatusServiceUnavailable, "timeout"
+		msg = "Forespørgslen tog for lang tid; prøv igen om lidt (fejl-id " + id + "). (The request took too long; try again shortly (error id " + id + ").)"
+	case errors.As(err, new(*http.MaxBytesError)):
+		code, slug = http.StatusRequestEntityTooLarge, "too_large"
+		msg = "Forespørgslen er for stor. (The request is too large.)"
 	case errors.As(err, &br):
 		code, msg, slug = http.StatusBadRequest, br.msg, "invalid"
 	case errors.As(err, &sc) && sc.StatusCode() != 0:
