@@ -53,24 +53,26 @@ test: assets vet chromium
 # count of inputs, not a duration: Go 1.26's fuzzer can fail a duration run at its deadline with "context
 # deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27); a count has no deadline.
 FUZZTIME ?= 30s
-FUZZ_TARGETS := FuzzReadCSV FuzzReadXLSX FuzzReadJSON FuzzMapper
+# PACKAGE:TARGET; the HTTP targets send fuzzed query strings and uploads to the real handler: never a 500.
+FUZZ_TARGETS := ingest:FuzzReadCSV ingest:FuzzReadXLSX ingest:FuzzReadJSON ingest:FuzzMapper \
+	dashboards:FuzzPageQuery dashboards:FuzzIngestUpload
 fuzz:
-	@for f in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./ingest || exit 1; done
+	@for t in $(FUZZ_TARGETS); do f=$${t#*:}; go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; done
 
 # the README's pictures of the dashboards (the demo data, Debian's headless chromium)
 screenshots: assets chromium
 	go run ./cmd/screenshots -o docs/screenshots
 
 # figures and ratios against a baseline run in the same process
-bench:
-	go run ./bench -rows 1000000 -rounds 5 -benchtime 3x
+bench: build
+	go run ./bench -bin $(BIN) -rows 1000000 -rounds 5 -benchtime 3x
 
 # issue 9: 5 minutes at 64 connections of pages, API calls and extracts, an ingest and a publish a minute
 soak:
 	go run ./bench -soak 5m -soak-conns 64
 
-bench-small:
-	go run ./bench -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 200000 -check
+bench-small: build
+	go run ./bench -bin $(BIN) -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 200000 -check
 
 # regenerate the committed demo CSV files (fixed seed)
 demo-data:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -127,4 +128,20 @@ func (s *Store) BaselineCopyParquet(ctx context.Context, d *data.Dataset, f Extr
 	stmt := fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)", q, strings.ReplaceAll(path, "'", "''"))
 	_, err = s.db.ExecContext(ctx, stmt)
 	return stmt, err
+}
+
+// BaselineOpen opens the DuckDB file at path as DuckDB does by itself, with the store's settings and a first
+// query, and closes it: the baseline of the time a server takes to be ready. It returns the time taken.
+func BaselineOpen(ctx context.Context, path string) (time.Duration, error) {
+	start := time.Now()
+	db, err := sql.Open("duckdb", path+"?threads=2&memory_limit=1GB")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables()").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: baseline open: %w", err)
+	}
+	return time.Since(start), nil
 }
