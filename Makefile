@@ -49,7 +49,7 @@ test: assets vet chromium
 	$(MAKE) fuzz FUZZTIME=1000x
 	$(MAKE) bench-small
 
-# every fuzz target for a while (seed corpora in ingest/testdata/fuzz/); no input may panic. make test gives a
+# every fuzz target for a while (seed corpora in ingest/ and dashboards/testdata/fuzz/); no input may panic. make test gives a
 # count of inputs, not a duration: Go 1.26's fuzzer can fail a duration run at its deadline with "context
 # deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27); a count has no deadline.
 FUZZTIME ?= 30s

@@ -106,7 +106,8 @@ func File(ctx context.Context, st *queries.Store, d *data.Dataset, name string, 
 		}
 		return b, err
 	}
-	meta := queries.NewBatch{Dataset: d, FileName: filepath.Base(name), SHA256: res.SHA256, LoadedBy: opt.LoadedBy,
+	// the name as DuckDB can store it: a name that is no UTF-8 (from a file system or an upload) with U+FFFD
+	meta := queries.NewBatch{Dataset: d, FileName: strings.ToValidUTF8(filepath.Base(name), "\uFFFD"), SHA256: res.SHA256, LoadedBy: opt.LoadedBy,
 		Demo: opt.Demo, DryRun: opt.DryRun, Progress: opt.Progress}
 	if fast != nil {
 		nb := meta
