@@ -108,6 +108,15 @@ func TestAccessMatrix(t *testing.T) {
 		{route: "GET /admin", path: "/admin", form: true, want: adminPage},
 		{route: "GET /admin/audit", path: "/admin/audit", form: true, want: adminPage},
 		{route: "POST /admin/assessment", method: "POST", path: "/admin/assessment", form: true, want: adminForm},
+		// the admin's forms, posted with the session's CSRF token and fields that do not make sense for
+		// each (year 2031 without data, no dataset, no token name, no such batch, token or comment): the admin gets
+		// the form's refusal in the page, everyone else nothing
+		{route: "POST /admin/ingest", method: "POST", path: "/admin/ingest", form: true, want: with(adminForm, 3, notFound)}, // no dataset named,
+		{route: "POST /admin/batches/:id/restore", method: "POST", path: "/admin/batches/999/restore", form: true, want: with(adminForm, 3, notFound)},
+		{route: "POST /admin/publish", method: "POST", path: "/admin/publish", form: true, want: with(adminForm, 3, unprocessable)},
+		{route: "POST /admin/tokens", method: "POST", path: "/admin/tokens", form: true, want: with(adminForm, 3, bad)},
+		{route: "POST /admin/tokens/:name/revoke", method: "POST", path: "/admin/tokens/no-such-token/revoke", form: true, want: with(adminForm, 3, notFound)},
+		{route: "POST /admin/comments/approve", method: "POST", path: "/admin/comments/approve", form: true, want: with(adminForm, 3, notFound)}, // no such comment,
 		{route: "GET /report/:year", path: "/report/2023", want: public},
 		{route: "GET /report/:year/print.css", path: "/report/2023/print.css", want: public},
 		{route: "GET /data/templates/:file", path: "/data/templates/capacity.xlsx", want: public},

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -77,14 +78,26 @@ func inForce(t queries.Token, found bool, err error) (queries.Token, bool, error
 	return t, true, nil
 }
 
-// formRoutes are the forms a browser session posts; each checks the session's CSRF token (checkCSRF).
-var formRoutes = map[string]bool{"/signout": true, "/admin/assessment": true}
+// formRoutes are the forms a browser session posts (path.Match patterns); each checks the session's CSRF
+// token (checkCSRF, adminForm).
+var formRoutes = []string{"/signout", "/admin/assessment", "/admin/ingest", "/admin/publish", "/admin/tokens",
+	"/admin/tokens/*/revoke", "/admin/batches/*/restore", "/admin/comments/approve"}
+
+// formRoute tells whether p is the path of one of formRoutes.
+func formRoute(p string) bool {
+	for _, f := range formRoutes {
+		if ok, _ := path.Match(f, p); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // sessionMayAct tells whether a session cookie speaks for a request: for reading (GET, HEAD) and for the
 // forms that check its CSRF token. The API's writes (publish, ingest, the CLI, the assessment) take a token
 // in the Authorization header only, so no other site can make a signed-in browser send them.
 func sessionMayAct(r *http.Request) bool {
-	return r.Method == http.MethodGet || r.Method == http.MethodHead || formRoutes[r.URL.Path]
+	return r.Method == http.MethodGet || r.Method == http.MethodHead || (r.Method == http.MethodPost && formRoute(r.URL.Path))
 }
 
 // callerOf is the request's caller (a viewer when authenticate did not run).

@@ -60,7 +60,8 @@ func (s *Server) etagFor(c *echo.Context, sc scope) (etag, key string) {
 	data, editions := s.Store.Versions()
 	who := callerOf(c)
 	r := c.Request()
-	version := fmt.Sprintf("%s-e%d", s.started, editions)
+	// what the public sees: the editions and the survey comments approved (ApproveComment)
+	version := fmt.Sprintf("%s-e%d-c%d", s.started, editions, s.Store.Approvals())
 	if sc == dataScope || isDraft(r.URL.Query().Get("draft")) {
 		version = fmt.Sprintf("%s-d%d", s.started, data)
 	}

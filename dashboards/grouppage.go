@@ -15,8 +15,8 @@ import (
 )
 
 // groupPage is /groups/{code}: one target group. Supply against demand of the region over the years with the
-// forecast and its band, the year's supply and demand per municipality, the survey's scores (comments for
-// analysts and admins), and the offers serving the group. Every number of supply and demand comes from the
+// forecast and its band, the year's supply and demand per municipality, the survey's scores (every comment for
+// analysts and admins, the approved ones for viewers), and the offers serving the group. Every number of supply and demand comes from the
 // findings, so a viewer sees nothing they hide.
 type groupPage struct {
 	pageHead
@@ -32,7 +32,7 @@ type groupPage struct {
 	MuniSentence   string
 	Survey         []surveyRow
 	SurveySentence string
-	Comments       bool // the caller may read the comments
+	Comments       bool // the comments column: the caller may read every comment, or some are approved
 	Offers         []offerRow
 }
 
@@ -143,7 +143,8 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 			return p, err
 		}
 	}
-	// the survey: each municipality's score; comments only for analysts and admins
+	// the survey: each municipality's score; every comment for analysts and admins, the approved ones for
+	// viewers (an admin approves them at /admin)
 	answers, err := rd.SurveyAnswers(ctx, r.View, r.Year, g.Code)
 	if err != nil {
 		return p, err
@@ -154,8 +155,11 @@ func (s *Server) groupPage(ctx context.Context, rd *queries.Reader, r *request, 
 		if a.Score != nil {
 			row.Score = strconv.Itoa(*a.Score)
 		}
-		if comments {
+		if comments || a.Approved {
 			row.Comment = a.Comment
+		}
+		if row.Comment != "" {
+			p.Comments = true
 		}
 		p.Survey = append(p.Survey, row)
 	}

@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,23 +26,20 @@ func (s *Server) apiIngest(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ok := data.DatasetByName(c.Param("dataset"))
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt datasæt %q; datasæt: %s. (Unknown dataset.)", c.Param("dataset"), data.DatasetNames()))
+	d, err := datasetNamed(c.Param("dataset"))
+	if err != nil {
+		return err
 	}
-	limit := s.Limits.MaxUploadMB << 20
 	r := c.Request()
-	name, content, err := upload(r, http.MaxBytesReader(c.Response(), r.Body, limit))
+	name, content, err := upload(r, http.MaxBytesReader(c.Response(), r.Body, s.maxUpload()))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Filen er større end %d MiB. (The file is larger than %d MiB.)", s.Limits.MaxUploadMB, s.Limits.MaxUploadMB))
+		return s.uploadTooLarge()
 	case err != nil:
 		return err
 	}
-	lim := s.Limits
-	res, err := ingest.File(r.Context(), s.Store, d, name, content, ingest.Options{LoadedBy: who.Name, DryRun: c.QueryParam("dry_run") == "true",
-		Sheet: c.QueryParam("sheet"), Limits: &lim})
+	res, err := s.ingestFile(r.Context(), who, d, name, content, c.QueryParam("dry_run") == "true", c.QueryParam("sheet"))
 	var ie *ingest.InvalidError
 	if errors.As(err, &ie) {
 		var body apiError
@@ -52,6 +50,30 @@ func (s *Server) apiIngest(c *echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, ingest.ReportJSON(res, nil))
+}
+
+// datasetNamed is the dataset of an upload (its name in English or Danish), 404 for an unknown one.
+func datasetNamed(name string) (*data.Dataset, error) {
+	d, ok := data.DatasetByName(name)
+	if !ok {
+		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt datasæt %q; datasæt: %s. (Unknown dataset.)", name, data.DatasetNames()))
+	}
+	return d, nil
+}
+
+// maxUpload is the most bytes an upload's body may have ([ingest] max_upload_mb).
+func (s *Server) maxUpload() int64 { return s.Limits.MaxUploadMB << 20 }
+
+// uploadTooLarge is the answer to an upload above maxUpload: 413.
+func (s *Server) uploadTooLarge() error {
+	return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Filen er større end %d MiB. (The file is larger than %d MiB.)", s.Limits.MaxUploadMB, s.Limits.MaxUploadMB))
+}
+
+// ingestFile validates and (unless dryRun) loads an uploaded file as d by who: the ingest of the API and of
+// /admin's upload form. An *ingest.InvalidError lists every problem; nothing is then loaded.
+func (s *Server) ingestFile(ctx context.Context, who caller, d *data.Dataset, name string, content []byte, dryRun bool, sheet string) (ingest.Result, error) {
+	lim := s.Limits
+	return ingest.File(ctx, s.Store, d, name, content, ingest.Options{LoadedBy: who.Name, DryRun: dryRun, Sheet: sheet, Limits: &lim})
 }
 
 // upload reads the uploaded file from body: the "file" part of a multipart form, or the body itself. Its
@@ -78,6 +100,9 @@ func upload(r *http.Request, body io.Reader) (string, []byte, error) {
 				b, err := io.ReadAll(p)
 				if p.FileName() != "" {
 					name = p.FileName()
+				}
+				if err != nil && !errors.As(err, &tooLarge) { // the part cut short: the form's fault, not ours
+					err = badRequest{"Formularen kan ikke læses. (The multipart form is malformed.)"}
 				}
 				return cleanName(name), b, err
 			}

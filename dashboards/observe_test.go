@@ -257,7 +257,7 @@ func TestTimeoutAndBodyLimit(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("slow: answered after %s", took)
 	}
-	srv, _ = observed(t, Deps{}) // reading 100 MiB takes longer than the timeout above
+	srv, _ = observed(t, Deps{})                               // reading 100 MiB takes longer than the timeout above
 	limit := int(data.DefaultLimits().MaxUploadMB<<20 + 1<<20) // the largest upload and a MiB
 	for _, tc := range []struct {
 		size int

@@ -12,7 +12,7 @@ import (
 )
 
 // Rate limits per client address (c.RealIP()): sign-in attempts (POST /signin) and uploads (POST
-// /api/v1/ingest/:dataset). Each address has a bucket of burst requests that refills at perMinute a minute;
+// /api/v1/ingest/:dataset and /admin/ingest, one bucket). Each address has a bucket of burst requests that refills at perMinute a minute;
 // a request over it is refused with 429 and Retry-After (JSON under /api/, the error page elsewhere), before
 // its handler runs, so it neither tries a token nor loads a file.
 const (

@@ -11,26 +11,27 @@ import (
 )
 
 // The audit log (schema/007_audit_log.sql): who did what when. The writes that change the data (LoadBatch
-// for ingests and restores, Publish, CreateToken, RevokeToken, SetAssessment) write their entry in their own
+// for ingests and restores, Publish, CreateToken, RevokeToken, SetAssessment, ApproveComment) write their entry in their own
 // transaction, so that the entry and the action commit together; sign-ins and sign-outs are written on their
 // own (Audit).
 
 // Audit actions.
 const (
-	AuditIngest       = "ingest"
-	AuditPublish      = "publish"
-	AuditRestore      = "restore"
-	AuditTokenCreate  = "token_create"
-	AuditTokenRevoke  = "token_revoke"
-	AuditSignin       = "signin"
-	AuditSigninFailed = "signin_failed"
-	AuditSignout      = "signout"
-	AuditAssessment   = "assessment"
+	AuditIngest         = "ingest"
+	AuditPublish        = "publish"
+	AuditRestore        = "restore"
+	AuditTokenCreate    = "token_create"
+	AuditTokenRevoke    = "token_revoke"
+	AuditSignin         = "signin"
+	AuditSigninFailed   = "signin_failed"
+	AuditSignout        = "signout"
+	AuditAssessment     = "assessment"
+	AuditCommentApprove = "comment_approve" // a survey comment approved for viewers (ApproveComment)
 )
 
 // AuditActions are the actions an entry can have, in the order the audit page offers them.
 var AuditActions = []string{AuditIngest, AuditPublish, AuditRestore, AuditTokenCreate, AuditTokenRevoke, AuditSignin,
-	AuditSigninFailed, AuditSignout, AuditAssessment}
+	AuditSigninFailed, AuditSignout, AuditAssessment, AuditCommentApprove}
 
 // AuditEntry is one entry of the audit log.
 type AuditEntry struct {

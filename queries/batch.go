@@ -255,6 +255,10 @@ func dbValue(v any) driver.Value {
 // ErrNotFound is returned when a batch does not exist.
 var ErrNotFound = errors.New("not found")
 
+// RestoredBy is who a restore's new batch names as having loaded it: "das (restore of batch 4)"
+// (`kapacitet batches restore` and /admin).
+func RestoredBy(who string, id int64) string { return fmt.Sprintf("%s (restore of batch %d)", who, id) }
+
 // RestoreBatch brings back the rows of batch id as a new batch: the same file loaded again, so it replaces
 // what replaced it (by the same replacement keys). A batch that is still in force is a no-op (Duplicate).
 func (s *Store) RestoreBatch(ctx context.Context, id int64, by string) (BatchResult, error) {

@@ -7,11 +7,13 @@ import (
 	"github.com/kapacitet/kapacitet/data"
 )
 
-// SurveyAnswer is one municipality's answer for a target group: its score (nil for "ved ikke") and comment.
+// SurveyAnswer is one municipality's answer for a target group: its score (nil for "ved ikke") and comment,
+// and whether an admin has approved the comment for viewers (ApproveComment).
 type SurveyAnswer struct {
 	Municipality int
 	Score        *int
 	Comment      string
+	Approved     bool
 }
 
 // SurveyAnswers returns the answers of year and target group in the region, by municipality.
@@ -20,7 +22,7 @@ func (s *Reader) SurveyAnswers(ctx context.Context, v View, year int, group stri
 	err := s.rows(ctx, "survey_answers", []any{v.Draft, year, group, data.RegionCode}, func(r *sql.Rows) error {
 		var a SurveyAnswer
 		var score sql.NullInt64
-		err := r.Scan(&a.Municipality, &score, &a.Comment)
+		err := r.Scan(&a.Municipality, &score, &a.Comment, &a.Approved)
 		if score.Valid {
 			n := int(score.Int64)
 			a.Score = &n

@@ -47,7 +47,7 @@ type Store struct {
 // counts are what caches and metrics compare, kept in memory by the process that owns the database (every
 // write goes through it, see cmd/kapacitet's one owner): the data version (every committed write, as the
 // meta table's data_version), the editions published, and the queries the Readers sent.
-type counts struct{ data, editions, queries atomic.Int64 }
+type counts struct{ data, editions, approvals, queries atomic.Int64 }
 
 // counted is a Reader's querier that counts what it sends.
 type counted struct {
@@ -70,6 +70,10 @@ func (c counted) QueryRowContext(ctx context.Context, query string, args ...any)
 func (s *Store) Versions() (data, editions int64) {
 	return s.counts.data.Load(), s.counts.editions.Load()
 }
+
+// Approvals counts the comments approved since the store was opened (ApproveComment), read from memory:
+// what viewers see changes with them as with the editions.
+func (s *Store) Approvals() int64 { return s.counts.approvals.Load() }
 
 // Queries counts the queries the Readers have sent (typed reads and token lookups): the queries a cache
 // saved show here.
@@ -187,11 +191,15 @@ func (s *Store) collectFiles(ctx context.Context) error {
 			}
 		}
 	}
-	// Parquet files copied for reading by an ingest that was killed
-	if stale, _ := filepath.Glob(filepath.Join(s.path+".tmp", "ingest-*.parquet")); len(stale) > 0 {
-		for _, f := range stale {
-			os.Remove(f)
-		}
+	// Parquet files copied for reading, and the files staged (ingest/validate.go's stageDir), by an ingest
+	// that was killed
+	stale, _ := filepath.Glob(filepath.Join(s.path+".tmp", "ingest-*.parquet"))
+	for _, pattern := range []string{"stage-*.csv", "fast-*.csv"} {
+		staged, _ := filepath.Glob(filepath.Join(s.path+".tmp", "stage", pattern))
+		stale = append(stale, staged...)
+	}
+	for _, f := range stale {
+		os.Remove(f)
 	}
 	return nil
 }

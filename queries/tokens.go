@@ -9,7 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -192,4 +195,38 @@ func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 // TokenNamed is the active (neither revoked nor expired) token called name, for a browser session made with it.
 func (s *Reader) TokenNamed(ctx context.Context, name string) (Token, bool, error) {
 	return s.activeToken(ctx, "name", name)
+}
+
+// tokenName is what a token's name may be: it shows in lists, logs and paths (/admin/tokens/NAME/revoke).
+var tokenName = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,63}$`)
+
+// ValidTokenName tells whether name may name a token: 1-64 letters, digits, spaces and . _ @ -, starting
+// with a letter or digit (`kapacitet token create` and /admin check it).
+func ValidTokenName(name string) bool { return tokenName.MatchString(name) }
+
+// ValidRole tells whether role is one of Roles.
+func ValidRole(role string) bool { return slices.Contains(Roles, role) }
+
+// ErrExpiry is returned by ParseExpiry for a value it cannot read.
+var ErrExpiry = errors.New("invalid expiry: give days (90d) or a duration (2160h, 36h30m), more than 0")
+
+// ParseExpiry reads how long a token is valid: days ("90d", at most 100 years) or a Go duration ("2160h",
+// "36h30m"), more than nothing.
+func ParseExpiry(v string) (time.Duration, error) {
+	var d time.Duration
+	var err error
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		var days int
+		days, err = strconv.Atoi(n)
+		if err == nil && (days < 0 || days > 100*366) {
+			err = ErrExpiry
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d <= 0 {
+		return 0, ErrExpiry
+	}
+	return d, nil
 }

@@ -76,7 +76,7 @@ func runBatches(e *env, args []string) error {
 			return err
 		}
 		defer st.Close()
-		res, err := st.RestoreBatch(e.ctx, id, e.who()+" (restore of batch "+pos[1]+")")
+		res, err := st.RestoreBatch(e.ctx, id, queries.RestoredBy(e.who(), id))
 		if errors.Is(err, queries.ErrNotFound) {
 			return usagef("there is no batch %d (`kapacitet batches list`)", id)
 		}

@@ -3,9 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,28 +15,14 @@ func init() {
 		summary: "API tokens: create one (printed once, only its hash is kept; --expires: valid for so long), list them, revoke one"})
 }
 
-// parseExpires reads --expires: days ("90d") or a Go duration ("2160h", "36h30m"), more than nothing.
+// parseExpires reads --expires as queries.ParseExpiry does.
 func parseExpires(v string) (time.Duration, error) {
-	var d time.Duration
-	var err error
-	if n, ok := strings.CutSuffix(v, "d"); ok {
-		var days int
-		days, err = strconv.Atoi(n)
-		if err == nil && (days < 0 || days > 100*366) {
-			err = errors.New("out of range")
-		}
-		d = time.Duration(days) * 24 * time.Hour
-	} else {
-		d, err = time.ParseDuration(v)
-	}
-	if err != nil || d <= 0 {
+	d, err := queries.ParseExpiry(v)
+	if err != nil {
 		return 0, usagef("invalid --expires %q: give days (90d) or a duration (2160h, 36h30m), more than 0", v)
 	}
 	return d, nil
 }
-
-// tokenName is what a token's name may be: it shows in lists and logs.
-var tokenName = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,63}$`)
 
 func runToken(e *env, args []string) error {
 	f := newFlags(e, "token")
@@ -55,10 +38,10 @@ func runToken(e *env, args []string) error {
 	}
 	switch {
 	case pos[0] == "create" && len(pos) == 1:
-		if !slices.Contains(queries.Roles, *role) {
+		if !queries.ValidRole(*role) {
 			return usagef("token create needs --role %s", strings.Join(queries.Roles, ", "))
 		}
-		if !tokenName.MatchString(*name) {
+		if !queries.ValidTokenName(*name) {
 			return usagef("token create needs --name: 1-64 letters, digits, spaces and . _ @ -")
 		}
 		var until time.Time

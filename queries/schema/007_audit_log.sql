@@ -6,6 +6,6 @@ CREATE TABLE IF NOT EXISTS audit_log (
     id      BIGINT NOT NULL DEFAULT nextval('audit_ids'),
     "at"    TIMESTAMPTZ NOT NULL DEFAULT now(),
     who     VARCHAR NOT NULL,   -- a token's name, "cli:USER" for the CLI on the server's machine, "" when unknown (a failed sign-in)
-    action  VARCHAR NOT NULL,   -- ingest, publish, restore, token_create, token_revoke, signin, signin_failed, signout, assessment
+    action  VARCHAR NOT NULL,   -- ingest, publish, restore, token_create, token_revoke, signin, signin_failed, signout, assessment, comment_approve (008)
     details VARCHAR NOT NULL    -- a JSON object: dataset, batch, rows, year, edition, token, client (the address), ...
 );
