@@ -441,3 +441,16 @@ func TestAdminCommentApproval(t *testing.T) {
 		t.Error("a viewer sees the new, unapproved text")
 	}
 }
+
+// /admin without a form's result has no result section; a form's result shows in one.
+func TestAdminResultSection(t *testing.T) {
+	f := newAdminForms(t)
+	code, _, page, _ := call(t, f.admin, "GET", f.srv.URL+"/admin", nil)
+	if code != 200 || strings.Contains(page, `id="result-heading"`) {
+		t.Fatalf("/admin: %d, a result section without a result", code)
+	}
+	code, page = f.post(f.admin, "/admin/publish", url.Values{"csrf": {f.csrf}, "year": {"2031"}})
+	if code != 422 || !strings.Contains(page, `id="result-heading"`) {
+		t.Fatalf("publish of a year without data: %d, no result section", code)
+	}
+}
