@@ -103,6 +103,9 @@ func runExports(ctx context.Context, dir string, n int, out io.Writer) (int, err
 			ratio = fmt.Sprintf("%.2f speed", base.perOp.Seconds()/r.perOp.Seconds())
 		}
 		fmt.Fprintf(out, "%-52s %9d %12s %12.0f %10s %12s %14s\n", r.name, r.rows, duration(r.perOp), float64(r.rows)/r.perOp.Seconds(), mib(r.peak), duration(base.perOp), ratio)
+		if i > 0 {
+			summarizeExport(r, base)
+		}
 	}
 	fmt.Fprintln(out, "vs baseline: speed / COPY's (higher is better; issue 8: at least 0.8, peak RSS under 500 MB)")
 	return len(results), nil

@@ -314,6 +314,7 @@ func run(nrows int, national scale.Options, check bool) error {
 	}
 	fmt.Println("vs baseline: ingest, speed/baseline (higher is better); findings, time/baseline (lower is better; issue 4: at most 1.5, and the demo's under 50ms)")
 	fmt.Println("findings rows: rows are findings; their baseline's peak RSS: demo", mib(demoFig.basePeak), "national", mib(natFig.basePeak))
+	summarizeMain([]result{baseline, load, slow, dry}, findings, natFindings, publish, ready)
 	fmt.Println("publish row: rows are those its baseline read, the bare aggregates of the current rows; ready row: the median of three starts of the binary, its baseline DuckDB's open of the same file with a first query in this process")
 	if check && printed != 8 {
 		return fmt.Errorf("%d of 8 rows printed", printed)
@@ -334,6 +335,9 @@ func run(nrows int, national scale.Options, check bool) error {
 		if check && nexports != 3 {
 			return fmt.Errorf("%d of 3 extract rows printed", nexports)
 		}
+	}
+	if n := printSummary(); check && n != 7+3*len(benchPages)+2 {
+		return fmt.Errorf("%d of %d summary rows printed", n, 7+3*len(benchPages)+2)
 	}
 	return nil
 }

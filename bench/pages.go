@@ -175,6 +175,7 @@ func runPages(ctx context.Context, st *queries.Store, cfg analysis.Config, d tim
 		}
 		fmt.Printf("%-24s %-9s %5d %8d %9.0f %9s %9s %10.0f %9s %11s\n", r.page, r.mode, r.conns, r.l.bytes, r.l.rps(),
 			duration(r.l.p50), duration(r.l.p99), r.static.rps(), duration(r.static.p99), fmt.Sprintf("%.2f rate", r.l.rps()/r.static.rps()))
+		summarizePage(r)
 		printed++
 	}
 	fmt.Println("vs static: the page's requests per second / the static file's (higher is better; issue 7: cached at least 0.8 with p99 under 50ms, uncached p99 under 150ms at 4 connections)")
