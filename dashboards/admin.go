@@ -54,7 +54,9 @@ type adminResult struct {
 }
 
 // Any says whether a form did anything to report (the page shows its result section only then).
-func (r adminResult) Any() bool { return r.Message != "" || r.Error != "" || r.Ingest != nil || r.Secret != "" }
+func (r adminResult) Any() bool {
+	return r.Message != "" || r.Error != "" || r.Ingest != nil || r.Secret != ""
+}
 
 // ingestReport is an upload's report as /admin shows it.
 type ingestReport struct {

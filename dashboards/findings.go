@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/kapacitet/kapacitet/analysis"
@@ -48,6 +49,14 @@ func decodeFindings(t queries.EditionTexts) (any, error) {
 // Each part of the analysis runs as soon as its series are read, beside the next reads (the analysis is
 // pure).
 func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string) ([]analysis.Finding, error) {
+	return computeFindings(ctx, st, v, cfg, lang, 0)
+}
+
+// computeFindings is ComputeFindings; with year not 0, what publishing that year needs: its findings only,
+// self-sufficiency and the central announcements from its purchases alone (they rest on the year's
+// purchases; their disclosure control is per year and target group, so the year's cells are hidden as
+// they are among every year's, and the other years' tables are not worked through).
+func computeFindings(ctx context.Context, st *queries.Reader, v queries.View, cfg analysis.Config, lang string, year int) ([]analysis.Finding, error) {
 	var wg sync.WaitGroup
 	var parts [6][]analysis.Finding
 	run := func(i int, f func() []analysis.Finding) {
@@ -67,6 +76,9 @@ func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 		flows, err := st.PurchaseFlows(ctx, v)
 		if err != nil {
 			return err
+		}
+		if year != 0 {
+			flows = slices.DeleteFunc(flows, func(f data.PurchaseFlow) bool { return f.Year != year })
 		}
 		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
 		run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, !v.Draft, lang) })
@@ -98,6 +110,11 @@ func ComputeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 	wg.Wait()
 	if err != nil {
 		return nil, err
+	}
+	if year != 0 {
+		for i := range parts {
+			parts[i] = slices.DeleteFunc(parts[i], func(f analysis.Finding) bool { return f.Year != year })
+		}
 	}
 	return analysis.MergeFindings(parts[:]), nil
 }

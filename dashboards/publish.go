@@ -29,15 +29,9 @@ func Publish(ctx context.Context, st *queries.Store, year int, cfg analysis.Conf
 		}
 		out := map[string]queries.EditionTexts{}
 		for _, lang := range Langs {
-			all, err := ComputeFindings(ctx, rd, queries.View{}, cfg, lang)
+			year, err := computeFindings(ctx, rd, queries.View{}, cfg, lang, ed.Year)
 			if err != nil {
 				return nil, err
-			}
-			var year []analysis.Finding
-			for _, f := range all {
-				if f.Year == ed.Year {
-					year = append(year, f)
-				}
 			}
 			js, err := json.Marshal(year)
 			if err != nil {
