@@ -250,3 +250,47 @@ func signInAs(t *testing.T, base, who, token string) int {
 	code, _, _, _ := call(t, c, "POST", base+"/signin", url.Values{"token": {token}, "csrf": {field}})
 	return code
 }
+
+// serve --public=false: without a token or session a page sends the browser to sign in (and back), the API
+// is 401; signing in, the health endpoints and the static files stay open; a viewer's token or session sees
+// the pages as the public would.
+func TestPrivateServer(t *testing.T) {
+	_, st := mustServe(t)
+	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	nobody := browserClient(t)
+	for _, tc := range []struct {
+		path     string
+		want     int
+		location string
+	}{
+		{"/", 303, "/signin?next=%2F"},
+		{"/groups/autisme-boern?year=2023", 303, "/signin?next=%2Fgroups%2Fautisme-boern%3Fyear%3D2023"},
+		{"/api/v1/findings", 401, ""},
+		{"/api/v1/extracts/capacity.csv", 401, ""},
+		{"/signin", 200, ""}, {"/healthz", 200, ""}, {"/readyz", 200, ""}, {"/static/style.css", 200, ""},
+	} {
+		code, loc, _, _ := call(t, nobody, "GET", srv.URL+tc.path, nil)
+		if code != tc.want || loc != tc.location {
+			t.Errorf("%s: %d %q, want %d %q", tc.path, code, loc, tc.want, tc.location)
+		}
+	}
+	viewer, err := st.CreateToken(context.Background(), "private-viewer", "viewer", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := requestAs(t, "GET", srv.URL+"/api/v1/findings?year=2023", viewer); code != 200 {
+		t.Errorf("the API with a viewer's token: %d", code)
+	}
+	b := browserClient(t)
+	if code, loc := signIn(t, b, srv.URL, viewer, "/groups/autisme-boern"); code != 303 || loc != "/groups/autisme-boern" {
+		t.Fatalf("sign-in: %d %q", code, loc)
+	}
+	if code, _, _, _ := call(t, b, "GET", srv.URL+"/groups/autisme-boern", nil); code != 200 {
+		t.Errorf("a page in a viewer's session: %d", code)
+	}
+}

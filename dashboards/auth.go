@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -53,6 +54,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Set(callerKey, who)
+		if s.Private && !who.Signed && !openWhenPrivate(c.Request().URL.Path) {
+			return signInFirst(c)
+		}
 		r := c.Request()
 		c.SetRequest(r.WithContext(queries.WithActor(r.Context(), queries.Actor{Who: who.Name, Client: c.RealIP()})))
 		return next(c)
@@ -140,4 +144,26 @@ func (s *Server) apiCLI(c *echo.Context) error {
 	}
 	s.CLI(c.Response(), c.Request(), who.Name, who.Role)
 	return nil
+}
+
+// openWhenPrivate are the paths a server without public access (serve --public=false) answers without a
+// token or session: signing in and out, the health and metrics endpoints, the static files, the
+// accessibility statement.
+func openWhenPrivate(path string) bool {
+	switch path {
+	case "/signin", "/signout", "/healthz", "/readyz", "/metrics", "/favicon.ico", "/tilgaengelighed":
+		return true
+	}
+	return strings.HasPrefix(path, "/static/")
+}
+
+// signInFirst answers a request without a token or session on a private server: 401 for the API, a redirect
+// to sign in (and back) for a page.
+func signInFirst(c *echo.Context) error {
+	r := c.Request()
+	if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kapacitet"`)
+		return echo.NewHTTPError(http.StatusUnauthorized, "Log ind for at se Kapacitet. (Sign in to see Kapacitet.)")
+	}
+	return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(r.URL.RequestURI()))
 }

@@ -54,6 +54,9 @@ type Deps struct {
 	// RequestTimeout is how long a page or API call may take before its queries are interrupted and it
 	// answers 503 (zero: a minute); extracts, uploads and CLI commands have the server's write timeout
 	RequestTimeout time.Duration
+	// Private: every page and API call needs a token or a browser session (serve --public=false); false: the
+	// published editions are the public's
+	Private bool
 	// Static are further files served under /static/ beside the embedded ones (make bench serves a file of
 	// a page's size there, to compare the pages with); nil: none
 	Static fs.FS

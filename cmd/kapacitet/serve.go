@@ -30,6 +30,7 @@ func runServe(e *env, args []string) error {
 	tlsKey := f.String("tls-key", "", "the certificate's private key file (PEM)")
 	proxies := f.String("trusted-proxies", e.getenv("KAPACITET_TRUSTED_PROXIES"),
 		"reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto count (KAPACITET_TRUSTED_PROXIES)")
+	public := f.Bool("public", true, "the published editions are the public's; --public=false: every page and API call needs a token or a browser session")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -80,7 +81,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	h, err := dashboards.NewServer(dashboards.Deps{Store: st, Analysis: cfg, Limits: lim, Logger: log, Version: version,
-		CLI: remoteHandler(st, cfgFile), TrustedProxies: trusted})
+		CLI: remoteHandler(st, cfgFile), TrustedProxies: trusted, Private: !*public})
 	if err != nil {
 		return err
 	}
