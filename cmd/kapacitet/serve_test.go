@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -114,5 +115,81 @@ func TestServeTLSAndJSONLog(t *testing.T) {
 	}
 	if _, _, code := cli(t, "batches", "--db", db); code != 0 {
 		t.Fatal("the database is still held after the server stopped")
+	}
+}
+
+// SIGTERM (the end of serve's context) while an upload is on its way: the server stops taking new
+// connections, answers the request in flight, and only then closes the database.
+func TestServeFinishesRequestsInFlight(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.duckdb")
+	if _, errOut, code := cli(t, "demo", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	out, errOut, code := cli(t, "token", "create", "--db", db, "--role", "admin", "--name", "upload")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan string, 1)
+	go func() {
+		_, errOut, _ := cliCtx(ctx, "serve", "--db", db, "--addr", addr)
+		done <- errOut
+	}()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no server")
+		}
+	}
+	// a capacity file sent in two halves, the server told to stop between them
+	demo, err := os.ReadFile("../../data/demo/capacity.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/ingest/capacity?dry_run=true&file=capacity.csv", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	answer := make(chan *http.Response, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+		}
+		answer <- res
+	}()
+	half := len(demo) / 2
+	pw.Write(demo[:half])
+	time.Sleep(300 * time.Millisecond) // the request is in the handler, reading its body
+	cancel()
+	time.Sleep(300 * time.Millisecond) // the server is shutting down
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("a new request was answered while the server stopped")
+	}
+	pw.Write(demo[half:])
+	pw.Close()
+	res := <-answer
+	if res == nil {
+		t.Fatal("no answer to the request in flight")
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"dry_run":true`) {
+		t.Fatalf("the request in flight: %d %.300s", res.StatusCode, body)
+	}
+	if log := <-done; !strings.Contains(log, "stopped") {
+		t.Fatalf("the server's log: %s", log)
 	}
 }
