@@ -3,6 +3,7 @@ package dashboards_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -177,8 +178,22 @@ func TestAuditOverHTTP(t *testing.T) {
 		t.Errorf("the revocation's details: %v", d)
 	}
 
+	// an analyst's extract, in the export log on the same page (the demo's 2023 tariffs, counted from its file)
+	if code, _ := requestAs(t, "GET", srv.URL+"/api/v1/extracts/tariffs.csv?year=2023", analyst); code != 200 {
+		t.Fatalf("extract: %d", code)
+	}
+	_, tariffRows := demoCSV(t, "tariffs")
+	n2023 := 0
+	for _, r := range tariffRows {
+		if r["year"] == "2023" {
+			n2023++
+		}
+	}
 	// the page: an admin's session sees it
 	code, _, page, _ := call(t, a, "GET", srv.URL+"/admin/audit", nil)
+	if wantRow := fmt.Sprintf("<td>analytiker</td><td>analyst</td><td>tariffs</td><td>csv</td><td>year=2023</td><td class=\"num\">%d</td><td>–</td>", n2023); !strings.Contains(page, wantRow) {
+		t.Errorf("/admin/audit has no export row %s", wantRow)
+	}
 	if code != 200 || !strings.Contains(page, `<html lang="da">`) || !strings.Contains(page, "<h1>Revisionslog</h1>") ||
 		!strings.Contains(page, "<td>sekretariat</td><td>Indlæsning</td><td>batch: ") || !strings.Contains(page, "<td>–</td><td>Mislykket login</td><td>client: 127.0.0.1</td>") {
 		t.Errorf("/admin/audit for the admin: %d %s", code, page)

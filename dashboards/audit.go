@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/queries"
 )
 
@@ -19,6 +20,12 @@ type auditPage struct {
 	Action  string
 	Limit   int
 	Entries []auditRow
+	Exports []exportRow // the export log (every extract: who, what, filters, rows), newest first
+}
+
+// exportRow is one extract of the export log as the page shows it.
+type exportRow struct {
+	At, Who, Role, Dataset, Format, Filters, Rows, Error string
 }
 
 // auditRow is one entry as the page shows it.
@@ -56,6 +63,14 @@ func (s *Server) adminAudit(c *echo.Context) error {
 	for _, e := range entries {
 		p.Entries = append(p.Entries, auditRow{At: e.At.In(copenhagen).Format("2006-01-02 15:04:05"), Who: e.Who,
 			Action: text(l, "audit_"+e.Action), Details: auditDetails(e.Details)})
+	}
+	exports, err := s.Store.ExportLog(c.Request().Context(), limit)
+	if err != nil {
+		return err
+	}
+	for _, e := range exports {
+		p.Exports = append(p.Exports, exportRow{At: e.At.In(copenhagen).Format("2006-01-02 15:04:05"), Who: e.Who, Role: e.Role,
+			Dataset: e.Dataset, Format: e.Format, Filters: e.Args, Rows: analysis.FormatInt(e.Rows, l), Error: e.Error})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, "admin_audit.html", p)
