@@ -72,7 +72,7 @@ soak:
 	go run ./bench -soak 5m -soak-conns 64
 
 bench-small: build
-	go run ./bench -bin $(BIN) -rows 20000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 200000 -check
+	go run ./bench -bin $(BIN) -rows 50000 -rounds 1 -benchtime 2x -purchases 1000 -years 2 -pagetime 300ms -export-rows 500000 -check
 
 # regenerate the committed demo CSV files (fixed seed)
 demo-data:
