@@ -154,6 +154,7 @@ func (s *Server) apiPublish(c *echo.Context) error {
 // demo data is among it (and the label saying so), the "opgjort pr." date and the edition shown.
 type pageHead struct {
 	Lang, Title, Path        string
+	Query                    template.URL // the request's parameters but lang (set by renderStatus): the language switch keeps them
 	Year                     int
 	Demo                     bool
 	DemoLabel, AsOf, Edition string

@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
+	"net/url"
+	"reflect"
 	"strconv"
 
 	"github.com/labstack/echo/v5"
@@ -272,7 +275,7 @@ func (s *Server) render(c *echo.Context, name string, page any) error {
 // renderStatus renders template name with page as the answer with status.
 func (s *Server) renderStatus(c *echo.Context, status int, name string, page any) error {
 	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, page); err != nil {
+	if err := s.pages.ExecuteTemplate(&buf, name, withQuery(page, c.Request().URL.Query())); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
@@ -311,4 +314,28 @@ func (s *Server) static(c *echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 	return s.files(c)
+}
+
+// withQuery returns page with its pageHead's Query set from the request's parameters q: all but lang (the
+// language switch sets it) and download, with the page's year when the request left it to the default.
+// page is a page struct by value (every page embeds pageHead); anything else is returned as it is.
+func withQuery(page any, q url.Values) any {
+	v := reflect.ValueOf(page)
+	if v.Kind() != reflect.Struct {
+		return page
+	}
+	cp := reflect.New(v.Type()).Elem()
+	cp.Set(v)
+	f := cp.FieldByName("Query")
+	if !f.IsValid() || !f.CanSet() || f.Kind() != reflect.String {
+		return page
+	}
+	q = maps.Clone(q)
+	delete(q, "lang")
+	delete(q, "download")
+	if y := cp.FieldByName("Year"); q.Get("year") == "" && y.IsValid() && y.Kind() == reflect.Int && y.Int() > 0 {
+		q.Set("year", strconv.FormatInt(y.Int(), 10))
+	}
+	f.SetString(q.Encode())
+	return cp.Interface()
 }

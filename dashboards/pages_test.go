@@ -184,3 +184,19 @@ func TestFindingLinks(t *testing.T) {
 		t.Errorf("over-occupancy 2022: %+v", list.Items)
 	}
 }
+
+// The language switch keeps the page's filters (and its year, also when the request left it to the default).
+func TestLanguageSwitchKeepsFilters(t *testing.T) {
+	srv, _ := mustServe(t)
+	for _, tc := range []struct{ path, want string }{
+		{"/gaps?target_group=autisme-boern&place_type=doegn&year=2022", `href="/gaps?lang=en&amp;place_type=doegn&amp;target_group=autisme-boern&amp;year=2022"`},
+		{"/groups/misbrug?lang=en&place_type=dag", `href="/groups/misbrug?lang=da&amp;place_type=dag&amp;year=2023"`},
+		{"/", `href="/?lang=en&amp;year=2023"`},
+	} {
+		_, body := get(t, srv.URL+tc.path)
+		if !strings.Contains(body, tc.want) {
+			i := strings.Index(body, "hreflang")
+			t.Errorf("%s: no %s near %q", tc.path, tc.want, body[max(0, i-200):i])
+		}
+	}
+}
