@@ -169,8 +169,7 @@ func run(nrows int, national scale.Options, check bool) error {
 	}
 	results := make([]result, len(ops))
 	for i, o := range ops {
-		slices.Sort(times[i])
-		results[i] = result{name: o.name, rows: nrows, perOp: times[i][len(times[i])/2], peak: peaks[i]}
+		results[i] = result{name: o.name, rows: nrows, perOp: median(times[i]), peak: peaks[i]}
 	}
 	baseline, load, slow, dry := results[0], results[1], results[2], results[3]
 	// the extract rows run now, while no other database is open in the process (their RSS is the process's)
@@ -391,9 +390,7 @@ func benchFindings(ctx context.Context, st *queries.Store, cfg analysis.Config) 
 		f.peak = max(f.peak, peakRSS())
 		perOp = append(perOp, time.Duration(fr.NsPerOp()))
 	}
-	slices.Sort(perOp)
-	slices.Sort(baseline)
-	f.perOp, f.baseline = perOp[len(perOp)/2], baseline[len(baseline)/2]
+	f.perOp, f.baseline = median(perOp), median(baseline)
 	return f, failure
 }
 
@@ -436,7 +433,14 @@ func mib(b int64) string {
 func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o644) }
 
 // peakRSS reads the peak resident set size (VmHWM) since the last resetPeak; 0 where /proc is missing.
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM") }
+
+// currentRSS reads the resident set size (VmRSS); 0 where /proc is missing.
+func currentRSS() int64 { return procStatus("VmRSS") }
+
+// procStatus reads a size in kB of /proc/self/status (field "VmRSS", "VmHWM"), in bytes; 0 where /proc is
+// missing.
+func procStatus(field string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -444,10 +448,26 @@ func peakRSS() int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
 	}
 	return 0
+}
+
+// median is the middle of ts (sorted in place).
+func median(ts []time.Duration) time.Duration {
+	slices.Sort(ts)
+	return ts[len(ts)/2]
+}
+
+// percentiles are the median, the 99th percentile and the largest of lat (not changed).
+func percentiles(lat []time.Duration) (p50, p99, top time.Duration) {
+	if len(lat) == 0 {
+		return 0, 0, 0
+	}
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return s[len(s)/2], s[min(len(s)-1, len(s)*99/100)], s[len(s)-1]
 }

@@ -93,10 +93,7 @@ func hammer(url func(i int) string, conns int, d time.Duration) load {
 	}
 	wg.Wait()
 	l.elapsed = time.Since(start)
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		l.p50, l.p99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
-	}
+	l.p50, l.p99, _ = percentiles(lat)
 	return l
 }
 

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"slices"
 	"syscall"
 	"time"
 
@@ -70,10 +69,4 @@ func benchReady(ctx context.Context, binary, path string) (result, error) {
 	med := median(times)
 	return result{name: fmt.Sprintf("kapacitet serve: start to /readyz (national, %d MiB)", fi.Size()>>20), rows: 1, perOp: med, peak: peak, baseline: base,
 		ratio: fmt.Sprintf("%.2f time", float64(med)/float64(base))}, nil
-}
-
-func median(ts []time.Duration) time.Duration {
-	s := slices.Clone(ts)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

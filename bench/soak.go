@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,30 +252,4 @@ func soakCapacity() (func(round int) []byte, error) {
 		w.Flush()
 		return b.Bytes()
 	}, nil
-}
-
-func percentiles(lat []time.Duration) (p50, p99, top time.Duration) {
-	if len(lat) == 0 {
-		return 0, 0, 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return s[len(s)/2], s[min(len(s)-1, len(s)*99/100)], s[len(s)-1]
-}
-
-// currentRSS reads the resident set size (VmRSS); 0 where /proc is missing.
-func currentRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

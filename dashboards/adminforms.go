@@ -31,14 +31,6 @@ func (s *Server) adminDone(c *echo.Context, who caller, key string, args ...any)
 	return s.showAdmin(c, who, http.StatusOK, adminResult{Message: fmt.Sprintf(text(lang(c.FormValue("lang")), key), args...)})
 }
 
-// datasetName is a dataset's name in lang.
-func datasetName(d *data.Dataset, lang string) string {
-	if lang == "en" {
-		return d.NameEN
-	}
-	return d.NameDA
-}
-
 // adminIngest answers POST /admin/ingest (multipart: dataset, file, dry_run): the ingest of POST
 // /api/v1/ingest/{dataset} (ingestFile, the same upload limit and rate limit), its report shown in the
 // page: the batch, rows and replaced rows, or every problem (422, nothing loaded).
@@ -80,31 +72,10 @@ func (s *Server) adminIngest(c *echo.Context) error {
 	if ie != nil {
 		status = http.StatusUnprocessableEntity
 		for _, p := range ie.Problems {
-			reason := p.DA
-			if l == "en" {
-				reason = p.EN
-			}
-			out.Problems = append(out.Problems, problemRow{Where: problemWhere(p, l), Column: p.Column, Value: p.Value, Reason: reason})
+			out.Problems = append(out.Problems, problemRow{Where: p.WhereIn(l), Column: p.Column, Value: p.Value, Reason: p.Reason(l)})
 		}
 	}
 	return s.showAdmin(c, who, status, adminResult{Ingest: out})
-}
-
-// problemWhere says where a problem is, in lang: "linje 12", `ark "X", række 4`, "filen" (as
-// ingest.Problem.Where in Danish).
-func problemWhere(p ingest.Problem, lang string) string {
-	where := text(lang, "admin_where_file")
-	if p.Line > 0 {
-		unit := map[string]string{"row": "admin_where_row", "record": "admin_where_record"}[p.Unit]
-		if unit == "" {
-			unit = "admin_where_line"
-		}
-		where = fmt.Sprintf(text(lang, unit), p.Line)
-	}
-	if p.Sheet != "" {
-		where = fmt.Sprintf(text(lang, "admin_where_sheet"), p.Sheet, where)
-	}
-	return where
 }
 
 // adminRestore answers POST /admin/batches/{id}/restore: what `kapacitet batches restore N` does (its rows
@@ -167,13 +138,9 @@ func (s *Server) adminCreateToken(c *echo.Context) error {
 	if !queries.ValidRole(role) {
 		return s.adminFailed(c, who, http.StatusBadRequest, "admin_bad_role")
 	}
-	var until time.Time
-	if expires != "" {
-		d, err := queries.ParseExpiry(expires)
-		if err != nil {
-			return s.adminFailed(c, who, http.StatusBadRequest, "admin_bad_expiry", expires)
-		}
-		until = time.Now().Add(d).Truncate(time.Second)
+	until, err := queries.ExpiresAt(expires, time.Now())
+	if err != nil {
+		return s.adminFailed(c, who, http.StatusBadRequest, "admin_bad_expiry", expires)
 	}
 	secret, err := s.Store.CreateTokenUntil(c.Request().Context(), name, role, who.Name, until)
 	if errors.Is(err, queries.ErrExists) {

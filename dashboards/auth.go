@@ -32,7 +32,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if h := c.Request().Header.Get("Authorization"); h != "" {
 			scheme, secret, ok := strings.Cut(h, " ")
 			ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
-			t, found, err := s.tokenInForce(c, strings.TrimSpace(secret))
+			t, found, err := s.tokenFor(c, strings.TrimSpace(secret))
 			if err != nil {
 				return err
 			}
@@ -44,7 +44,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if ck, err := c.Cookie(sessionCookie); err == nil && sessionMayAct(c.Request()) {
 			// a browser session: valid while signed, unexpired and its token active; anything else is the public
 			if sess, ok := s.readSession(ck.Value, time.Now()); ok {
-				t, found, err := s.sessionTokenInForce(c, sess.Name)
+				t, found, err := s.sessionToken(c, sess.Name)
 				if err != nil {
 					return err
 				}
@@ -61,25 +61,6 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r.WithContext(queries.WithActor(r.Context(), queries.Actor{Who: who.Name, Client: c.RealIP()})))
 		return next(c)
 	}
-}
-
-// tokenInForce is the token whose secret this is (tokenFor, cached per data version) unless it has expired,
-// also since its lookup was cached: an expired token is the same as an unknown one.
-func (s *Server) tokenInForce(c *echo.Context, secret string) (queries.Token, bool, error) {
-	return inForce(s.tokenFor(c, secret))
-}
-
-// sessionTokenInForce is the token a browser session was made with (sessionToken, cached) unless it has
-// expired: the session then ends.
-func (s *Server) sessionTokenInForce(c *echo.Context, name string) (queries.Token, bool, error) {
-	return inForce(s.sessionToken(c, name))
-}
-
-func inForce(t queries.Token, found bool, err error) (queries.Token, bool, error) {
-	if err != nil || !found || t.Expired(time.Now()) {
-		return queries.Token{}, false, err
-	}
-	return t, true, nil
 }
 
 // formRoutes are the forms a browser session posts (path.Match patterns); each checks the session's CSRF

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
@@ -220,22 +221,23 @@ type tokenEntry struct {
 	found bool
 }
 
-// tokenFor looks a token up, from the cache when it can.
+// tokenFor looks a token up, from the cache when it can: an unknown, revoked or expired one is not found.
 func (s *Server) tokenFor(c *echo.Context, secret string) (queries.Token, bool, error) {
 	return s.cachedToken("hash:"+queries.TokenHash(secret), func() (queries.Token, bool, error) {
 		return s.Store.TokenFor(c.Request().Context(), secret)
 	})
 }
 
-// sessionToken is the active token a browser session was made with, from the cache when it can: a revoked
-// token ends its sessions at once.
+// sessionToken is the token in force a browser session was made with, from the cache when it can: a revoked
+// or expired token ends its sessions at once.
 func (s *Server) sessionToken(c *echo.Context, name string) (queries.Token, bool, error) {
 	return s.cachedToken("name:"+name, func() (queries.Token, bool, error) {
 		return s.Store.TokenNamed(c.Request().Context(), name)
 	})
 }
 
-// cachedToken is the token of key for the current data version, looked up when the cache lacks it.
+// cachedToken is the token of key for the current data version, looked up when the cache lacks it. A token
+// that has expired since its lookup was cached is no token (the store's lookups leave expired ones out).
 func (s *Server) cachedToken(key string, lookup func() (queries.Token, bool, error)) (queries.Token, bool, error) {
 	version, _ := s.Store.Versions()
 	s.tokens.mu.Lock()
@@ -245,7 +247,10 @@ func (s *Server) cachedToken(key string, lookup func() (queries.Token, bool, err
 	e, ok := s.tokens.entries[key]
 	s.tokens.mu.Unlock()
 	if ok {
-		return e.token, e.found, nil
+		if !e.found || e.token.Expired(time.Now()) {
+			return queries.Token{}, false, nil
+		}
+		return e.token, true, nil
 	}
 	t, found, err := lookup()
 	if err != nil {

@@ -72,11 +72,7 @@ func extractLinksOf(r *request) []extractLinks {
 				q.Set(p.param, p.value)
 			}
 		}
-		name := d.NameDA
-		if r.Lang == "en" {
-			name = d.NameEN
-		}
-		links := extractLinks{Name: name, Public: fromFindings[d.Name]}
+		links := extractLinks{Name: datasetName(d, r.Lang), Public: fromFindings[d.Name]}
 		for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
 			links.Formats = append(links.Formats, templateLink{Name: map[string]string{"parquet": "Parquet", "csv": "CSV", "xlsx": "XLSX", "arrow": "Arrow"}[format], URL: "/api/v1/extracts/" + d.Name + "." + format + "?" + q.Encode()})
 		}
@@ -107,10 +103,7 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 	}
 	slices.Sort(p.Years)
 	for _, d := range data.Datasets {
-		row := datasetRow{Name: d.NameDA, Rows: make([]int64, len(p.Years))}
-		if r.Lang == "en" {
-			row.Name = d.NameEN
-		}
+		row := datasetRow{Name: datasetName(d, r.Lang), Rows: make([]int64, len(p.Years))}
 		for _, c := range counts {
 			if c.Dataset == d.Name {
 				for i, y := range p.Years {

@@ -66,10 +66,7 @@ func DeliverySummary(items []queries.Delivery, year int, lang string) []Delivery
 // deliveryLine is the line of one dataset's items.
 func deliveryLine(items []queries.Delivery, year int, lang string) DeliveryLine {
 	d, _ := data.DatasetByName(items[0].Dataset)
-	l := DeliveryLine{Dataset: d.Name, Name: d.NameDA, Expected: len(items), Missing: []string{}}
-	if lang == "en" {
-		l.Name = d.NameEN
-	}
+	l := DeliveryLine{Dataset: d.Name, Name: datasetName(d, lang), Expected: len(items), Missing: []string{}}
 	for _, it := range items {
 		if it.Delivered {
 			l.Delivered++

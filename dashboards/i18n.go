@@ -242,11 +242,6 @@ var texts = map[string]map[string]string{
 		"admin_column":             "Kolonne",
 		"admin_value":              "Værdi",
 		"admin_reason":             "Fejl",
-		"admin_where_file":         "filen",
-		"admin_where_line":         "linje %d",
-		"admin_where_row":          "række %d",
-		"admin_where_record":       "post %d",
-		"admin_where_sheet":        "ark “%s”, %s",
 		"admin_delivery_heading":   "Indberetninger",
 		"admin_delivery_caption":   "Hvem har indberettet hvert datasæt for året.",
 		"admin_delivered":          "Indberettet",
@@ -540,11 +535,6 @@ var texts = map[string]map[string]string{
 		"admin_column":             "Column",
 		"admin_value":              "Value",
 		"admin_reason":             "Problem",
-		"admin_where_file":         "the file",
-		"admin_where_line":         "line %d",
-		"admin_where_row":          "row %d",
-		"admin_where_record":       "record %d",
-		"admin_where_sheet":        "sheet “%s”, %s",
 		"admin_delivery_heading":   "Deliveries",
 		"admin_delivery_caption":   "Who has delivered each dataset for the year.",
 		"admin_delivered":          "Delivered",
@@ -648,4 +638,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return u + sep + "lang=" + lang + frag
 	},
+}
+
+// datasetName is a dataset's name in lang.
+func datasetName(d *data.Dataset, lang string) string {
+	if lang == "en" {
+		return d.NameEN
+	}
+	return d.NameDA
 }

@@ -73,8 +73,9 @@ func (s *Server) overTLS(r *http.Request) bool {
 	return false
 }
 
-// overTLS says whether the request came over TLS, as observe found (overTLS of the Server).
-func overTLS(c *echo.Context) bool {
+// cameOverTLS says whether the request came over TLS, as observe found it (Server.overTLS): what setCookie,
+// which has no Server, asks.
+func cameOverTLS(c *echo.Context) bool {
 	v, _ := c.Get("over_tls").(bool)
 	return v || c.Request().TLS != nil
 }

@@ -98,7 +98,7 @@ func randomToken() string {
 // maxAge < 0 removes it.
 func setCookie(c *echo.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Response(), &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: overTLS(c)})
+		SameSite: http.SameSiteLaxMode, Secure: cameOverTLS(c)})
 }
 
 // signinPage is the sign-in form.
@@ -130,7 +130,7 @@ func (s *Server) signin(c *echo.Context) error {
 	if err != nil || !sameSecret(ck.Value, c.FormValue("csrf")) {
 		return s.showSignin(c, http.StatusForbidden, text(l, "signin_csrf"))
 	}
-	t, found, err := s.tokenInForce(c, strings.TrimSpace(c.FormValue("token")))
+	t, found, err := s.tokenFor(c, strings.TrimSpace(c.FormValue("token")))
 	if err != nil {
 		return err
 	}
@@ -163,15 +163,14 @@ func (s *Server) signin(c *echo.Context) error {
 
 // signout answers POST /signout: the session's cookie removed (its CSRF token required).
 func (s *Server) signout(c *echo.Context) error {
-	if callerOf(c).csrf == "" { // no session in force (none, or its token revoked or expired): nothing to end
-		setCookie(c, sessionCookie, "", -1)
-		return c.Redirect(http.StatusSeeOther, "/?lang="+lang(c.FormValue("lang")))
-	}
-	if err := checkCSRF(c); err != nil {
-		return err
-	}
-	if err := s.Store.Audit(c.Request().Context(), callerOf(c).Name, queries.AuditSignout, nil); err != nil {
-		s.Logger.Error("audit", "error", err)
+	// without a session in force (none, or its token revoked or expired) there is nothing to end or check
+	if who := callerOf(c); who.csrf != "" {
+		if err := checkCSRF(c); err != nil {
+			return err
+		}
+		if err := s.Store.Audit(c.Request().Context(), who.Name, queries.AuditSignout, nil); err != nil {
+			s.Logger.Error("audit", "error", err)
+		}
 	}
 	setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/?lang="+lang(c.FormValue("lang")))

@@ -23,19 +23,37 @@ type Problem struct {
 }
 
 // Where says where the problem is as the user sees the file: `ark "X", række 4`, `linje 12`, `filen`.
-func (p Problem) Where() string {
-	where := "filen"
+func (p Problem) Where() string { return p.WhereIn("da") }
+
+// problemUnits are what a problem's line counts, in Danish and English ("line" when Unit is empty).
+var problemUnits = map[string][2]string{"line": {"linje", "line"}, "row": {"række", "row"}, "record": {"post", "record"}}
+
+// WhereIn says where the problem is in lang ("da" or "en"): `sheet "X", row 4`, `line 12`, `the file`.
+func (p Problem) WhereIn(lang string) string {
+	en := 0
+	if lang == "en" {
+		en = 1
+	}
+	where := [2]string{"filen", "the file"}[en]
 	if p.Line > 0 {
-		unit := map[string]string{"row": "række", "record": "post"}[p.Unit]
-		if unit == "" {
-			unit = "linje"
+		unit, ok := problemUnits[p.Unit]
+		if !ok {
+			unit = problemUnits["line"]
 		}
-		where = fmt.Sprintf("%s %d", unit, p.Line)
+		where = fmt.Sprintf("%s %d", unit[en], p.Line)
 	}
 	if p.Sheet != "" {
-		where = fmt.Sprintf("ark %q, %s", p.Sheet, where)
+		where = fmt.Sprintf("%s %q, %s", [2]string{"ark", "sheet"}[en], p.Sheet, where)
 	}
 	return where
+}
+
+// Reason is why, in lang ("da" or "en").
+func (p Problem) Reason(lang string) string {
+	if lang == "en" {
+		return p.EN
+	}
+	return p.DA
 }
 
 func (p Problem) String() string {

@@ -9,28 +9,25 @@ import (
 	"sort"
 )
 
-// lastSchema is the name of the last schema file of names (sorted), which migrate records in meta as
-// 'schema': Ready compares it with the binary's own.
-func lastSchema(names []string) string {
+// schemaFiles are the embedded schema files in the order migrate applies them; lastSchema is the last one's
+// name, which migrate records in meta as 'schema' and Ready compares with.
+var schemaFiles, lastSchema = func() ([]string, string) {
+	names, _ := fs.Glob(sqlFS, "schema/*.sql") // a fixed pattern over an embedded folder: no error
+	sort.Strings(names)
 	if len(names) == 0 {
-		return ""
+		return nil, ""
 	}
-	return path.Base(names[len(names)-1])
-}
+	return names, path.Base(names[len(names)-1])
+}()
 
 // Ready says whether the database answers and has every migration of this binary applied.
 func (s *Store) Ready(ctx context.Context) error {
-	names, err := fs.Glob(sqlFS, "schema/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
 	var applied string
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema'`).Scan(&applied); err != nil {
 		return fmt.Errorf("store: ready: %w", err)
 	}
-	if want := lastSchema(names); applied != want {
-		return fmt.Errorf("store: ready: schema %s applied, %s expected", applied, want)
+	if applied != lastSchema {
+		return fmt.Errorf("store: ready: schema %s applied, %s expected", applied, lastSchema)
 	}
 	return nil
 }

@@ -8,11 +8,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -226,11 +224,7 @@ func (s *Store) Borrow() *Store {
 // migrate applies the embedded schema files in order, then the dataset tables generated from data/, then
 // the reference tables.
 func (s *Store) migrate(ctx context.Context) error {
-	names, err := fs.Glob(sqlFS, "schema/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
+	names := schemaFiles
 	var stmts []string
 	for _, n := range names {
 		b, _ := sqlFS.ReadFile(n)
@@ -258,7 +252,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrate %s: %w", name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_columns', 'virtual'), ('schema', $1)`, lastSchema(names)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_columns', 'virtual'), ('schema', $1)`, lastSchema); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if err := loadReference(ctx, tx); err != nil {

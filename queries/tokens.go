@@ -53,7 +53,7 @@ func (s *Store) CreateToken(ctx context.Context, name, role, by string) (string,
 // it; only its hash is stored, so this is the one time it can be seen. Tokens are "kap_" and 43 letters,
 // digits, "-" and "_" (32 random bytes). The audit log's entry is written with it.
 func (s *Store) CreateTokenUntil(ctx context.Context, name, role, by string, expires time.Time) (string, error) {
-	if !slices.Contains(Roles, role) {
+	if !ValidRole(role) {
 		return "", fmt.Errorf("store: token: unknown role %q", role)
 	}
 	b := make([]byte, 32)
@@ -207,12 +207,15 @@ func ValidTokenName(name string) bool { return tokenName.MatchString(name) }
 // ValidRole tells whether role is one of Roles.
 func ValidRole(role string) bool { return slices.Contains(Roles, role) }
 
-// ErrExpiry is returned by ParseExpiry for a value it cannot read.
-var ErrExpiry = errors.New("invalid expiry: give days (90d) or a duration (2160h, 36h30m), more than 0")
+// ErrExpiry is returned by ExpiresAt for a value it cannot read.
+var ErrExpiry = errors.New("give days (90d) or a duration (2160h, 36h30m), more than 0")
 
-// ParseExpiry reads how long a token is valid: days ("90d", at most 100 years) or a Go duration ("2160h",
-// "36h30m"), more than nothing.
-func ParseExpiry(v string) (time.Duration, error) {
+// ExpiresAt is when a token made at now for v expires: v is days ("90d", at most 100 years) or a Go duration
+// ("2160h", "36h30m"), more than nothing, counted from now to the second; "" is never (the zero time).
+func ExpiresAt(v string, now time.Time) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
 	var d time.Duration
 	var err error
 	if n, ok := strings.CutSuffix(v, "d"); ok {
@@ -226,7 +229,7 @@ func ParseExpiry(v string) (time.Duration, error) {
 		d, err = time.ParseDuration(v)
 	}
 	if err != nil || d <= 0 {
-		return 0, ErrExpiry
+		return time.Time{}, ErrExpiry
 	}
-	return d, nil
+	return now.Add(d).Truncate(time.Second), nil
 }

@@ -255,16 +255,22 @@ func TestCommandsFromAnotherMachine(t *testing.T) {
 	}
 }
 
-// serveFor runs `serve` on db in the background until the returned stop is called (also at the end of the
-// test), once its socket and, with addr, its HTTP port answer. It returns the server's URL.
-func serveFor(t *testing.T, db string) (url string, stop func()) {
+// freeAddr is a loopback address with a port nobody listens on (a server of the test takes it).
+func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// serveFor runs `serve` on db in the background until the returned stop is called (also at the end of the
+// test), once its socket and, with addr, its HTTP port answer. It returns the server's URL.
+func serveFor(t *testing.T, db string) (url string, stop func()) {
+	t.Helper()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan string, 1)
 	go func() {

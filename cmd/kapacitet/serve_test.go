@@ -70,12 +70,7 @@ func TestServeTLSAndJSONLog(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "k.duckdb")
 	cert, key := selfSigned(t, dir)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan string, 1)
@@ -85,6 +80,7 @@ func TestServeTLSAndJSONLog(t *testing.T) {
 	}()
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	var res *http.Response
+	var err error
 	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
 		if res, err = client.Get("https://" + addr + "/readyz"); err == nil {
 			break
@@ -132,12 +128,7 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	token := lines[len(lines)-1]
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan string, 1)

@@ -15,15 +15,6 @@ func init() {
 		summary: "API tokens: create one (printed once, only its hash is kept; --expires: valid for so long), list them, revoke one"})
 }
 
-// parseExpires reads --expires as queries.ParseExpiry does.
-func parseExpires(v string) (time.Duration, error) {
-	d, err := queries.ParseExpiry(v)
-	if err != nil {
-		return 0, usagef("invalid --expires %q: give days (90d) or a duration (2160h, 36h30m), more than 0", v)
-	}
-	return d, nil
-}
-
 func runToken(e *env, args []string) error {
 	f := newFlags(e, "token")
 	role := f.String("role", "", "create: the token's role: viewer, analyst or admin")
@@ -44,13 +35,9 @@ func runToken(e *env, args []string) error {
 		if !queries.ValidTokenName(*name) {
 			return usagef("token create needs --name: 1-64 letters, digits, spaces and . _ @ -")
 		}
-		var until time.Time
-		if *expires != "" {
-			d, err := parseExpires(*expires)
-			if err != nil {
-				return err
-			}
-			until = time.Now().Add(d).Truncate(time.Second)
+		until, err := queries.ExpiresAt(*expires, time.Now())
+		if err != nil {
+			return usagef("invalid --expires %q: %v", *expires, err)
 		}
 		st, err := f.open(e)
 		if err != nil {
