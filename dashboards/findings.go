@@ -72,7 +72,8 @@ func computeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 			return err
 		}
 		run(0, func() []analysis.Finding { return analysis.Gaps(in, cfg, lang) })
-		// the purchases next: the second longest analysis rests on them
+		// the purchases next, the second longest analysis rests on them; then the tariffs, the next longest,
+		// so that what runs after the last read (capacity changes) is short
 		flows, err := st.PurchaseFlows(ctx, v)
 		if err != nil {
 			return err
@@ -82,6 +83,11 @@ func computeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 		}
 		run(3, func() []analysis.Finding { return analysis.CentralAnnouncements(in, flows, cfg, lang) })
 		run(4, func() []analysis.Finding { return analysis.SelfSufficiency(flows, !v.Draft, lang) })
+		tariffs, err := st.TariffLines(ctx, v)
+		if err != nil {
+			return err
+		}
+		run(5, func() []analysis.Finding { return analysis.Tariffs(tariffs, cfg, lang) })
 		occ, err := st.OfferOccupancy(ctx, v)
 		if err != nil {
 			return err
@@ -100,11 +106,6 @@ func computeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 			return err
 		}
 		run(2, func() []analysis.Finding { return analysis.CapacityChanges(lines, lang) })
-		tariffs, err := st.TariffLines(ctx, v)
-		if err != nil {
-			return err
-		}
-		run(5, func() []analysis.Finding { return analysis.Tariffs(tariffs, cfg, lang) })
 		return nil
 	}()
 	wg.Wait()

@@ -60,6 +60,76 @@ func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*s
 	return nil
 }
 
+// values reads the rows of the named query as the driver gives them, one row at a time in a rowValues
+// (reused from row to row): the large series the analysis reads go through it. database/sql's Scan converts
+// an INTEGER into a Go int by formatting it and parsing it back; scanning into any and converting here
+// (rowValues.int, .str, ...) does not. A value of a type the column's reader does not expect is an error
+// naming the column, as Scan's would be; NULL reads as 0, "" or false.
+func (s *Reader) values(ctx context.Context, name string, args []any, n int, fn func(r *rowValues)) error {
+	r := &rowValues{v: make([]any, n)}
+	ptrs := make([]any, n)
+	for i := range r.v {
+		ptrs[i] = &r.v[i]
+	}
+	return s.rows(ctx, name, args, func(rs *sql.Rows) error {
+		if err := rs.Scan(ptrs...); err != nil {
+			return err
+		}
+		fn(r)
+		return r.err
+	})
+}
+
+// rowValues is one row of values as the driver gives them (values reads them).
+type rowValues struct {
+	v   []any
+	err error // the first value of an unexpected type
+}
+
+func (r *rowValues) unexpected(i int, want string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("column %d: %T, want %s", i, r.v[i], want)
+	}
+}
+
+// int64 is column i as an integer.
+func (r *rowValues) int64(i int) int64 {
+	switch x := r.v[i].(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int8:
+		return int64(x)
+	case nil:
+		return 0
+	}
+	r.unexpected(i, "an integer")
+	return 0
+}
+
+func (r *rowValues) int(i int) int { return int(r.int64(i)) }
+
+// str is column i as a string.
+func (r *rowValues) str(i int) string {
+	x, ok := r.v[i].(string)
+	if !ok && r.v[i] != nil {
+		r.unexpected(i, "a string")
+	}
+	return x
+}
+
+// bool is column i as a truth value.
+func (r *rowValues) bool(i int) bool {
+	x, ok := r.v[i].(bool)
+	if !ok && r.v[i] != nil {
+		r.unexpected(i, "a truth value")
+	}
+	return x
+}
+
 // YearData says what a year has: capacity rows (supply), demand rows, or both.
 type YearData struct {
 	Year           int
@@ -123,11 +193,8 @@ type Cell struct {
 
 func (s *Reader) cells(ctx context.Context, name string, v View) ([]Cell, error) {
 	var out []Cell
-	err := s.rows(ctx, name, []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
-		var c Cell
-		err := r.Scan(&c.Year, &c.Municipality, &c.TargetGroup, &c.PlaceType, &c.Value)
-		out = append(out, c)
-		return err
+	err := s.values(ctx, name, []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) {
+		out = append(out, Cell{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), PlaceType: r.str(3), Value: r.int64(4)})
 	})
 	return out, err
 }
@@ -153,11 +220,8 @@ type SurveyCount struct {
 // Survey returns survey answer counts by year, municipality and target group.
 func (s *Reader) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
 	var out []SurveyCount
-	err := s.rows(ctx, "survey", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
-		var c SurveyCount
-		err := r.Scan(&c.Year, &c.Municipality, &c.TargetGroup, &c.Low, &c.Scored)
-		out = append(out, c)
-		return err
+	err := s.values(ctx, "survey", []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) {
+		out = append(out, SurveyCount{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), Low: r.int(3), Scored: r.int(4)})
 	})
 	return out, err
 }
@@ -165,12 +229,9 @@ func (s *Reader) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
 // CapacityLines returns every capacity line of the region's municipalities per year.
 func (s *Reader) CapacityLines(ctx context.Context, v View) ([]data.CapacityLine, error) {
 	var out []data.CapacityLine
-	err := s.rows(ctx, "capacity_lines", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
-		var l data.CapacityLine
-		err := r.Scan(&l.Year, &l.Location, &l.Category, &l.TargetGroup, &l.PlaceType, &l.OfferID, &l.OfferName,
-			&l.Ownership, &l.Agreement, &l.Places)
-		out = append(out, l)
-		return err
+	err := s.values(ctx, "capacity_lines", []any{data.RegionCode, v.Draft}, 10, func(r *rowValues) {
+		out = append(out, data.CapacityLine{Year: r.int(0), Location: r.int(1), Category: r.str(2), TargetGroup: r.str(3),
+			PlaceType: r.str(4), OfferID: r.str(5), OfferName: r.str(6), Ownership: r.str(7), Agreement: r.bool(8), Places: r.int64(9)})
 	})
 	return out, err
 }
@@ -178,11 +239,9 @@ func (s *Reader) CapacityLines(ctx context.Context, v View) ([]data.CapacityLine
 // PurchaseFlows returns the purchases by year, buyer, location of the offer, target group and place type.
 func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow, error) {
 	var out []data.PurchaseFlow
-	err := s.rows(ctx, "purchase_flows", []any{v.Draft}, func(r *sql.Rows) error {
-		var f data.PurchaseFlow
-		err := r.Scan(&f.Year, &f.Buyer, &f.Location, &f.TargetGroup, &f.PlaceType, &f.PlacesH)
-		out = append(out, f)
-		return err
+	err := s.values(ctx, "purchase_flows", []any{v.Draft}, 6, func(r *rowValues) {
+		out = append(out, data.PurchaseFlow{Year: r.int(0), Buyer: r.int(1), Location: r.int(2), TargetGroup: r.str(3),
+			PlaceType: r.str(4), PlacesH: r.int64(5)})
 	})
 	return out, err
 }
@@ -190,15 +249,12 @@ func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow
 // TariffLines returns the tariffs of the offers located in the region, per year.
 func (s *Reader) TariffLines(ctx context.Context, v View) ([]data.TariffLine, error) {
 	var out []data.TariffLine
-	err := s.rows(ctx, "tariff_lines", []any{data.RegionCode, v.Draft}, func(r *sql.Rows) error {
-		var l data.TariffLine
-		var groups string
-		err := r.Scan(&l.Year, &l.OfferID, &l.OfferName, &l.Location, &groups, &l.TariffType, &l.AmountH)
-		if groups != "" {
+	err := s.values(ctx, "tariff_lines", []any{data.RegionCode, v.Draft}, 7, func(r *rowValues) {
+		l := data.TariffLine{Year: r.int(0), OfferID: r.str(1), OfferName: r.str(2), Location: r.int(3), TariffType: r.str(5), AmountH: r.int64(6)}
+		if groups := r.str(4); groups != "" {
 			l.TargetGroups = strings.Split(groups, ";")
 		}
 		out = append(out, l)
-		return err
 	})
 	return out, err
 }
@@ -218,14 +274,10 @@ type OfferOccupancy struct {
 // OfferOccupancy returns every offer's places and occupancy per year.
 func (s *Reader) OfferOccupancy(ctx context.Context, v View) ([]OfferOccupancy, error) {
 	var out []OfferOccupancy
-	err := s.rows(ctx, "offer_occupancy", []any{v.Draft}, func(r *sql.Rows) error {
-		var o OfferOccupancy
-		var occ sql.NullInt64
-		err := r.Scan(&o.Year, &o.OfferID, &o.Name, &o.Location, &o.TargetGroup, &o.Places, &occ, &o.HasOccupied,
-			&o.BudgetedH, &o.Enhanced, &o.Secure, &o.National)
-		o.OccupiedH = occ.Int64
-		out = append(out, o)
-		return err
+	err := s.values(ctx, "offer_occupancy", []any{v.Draft}, 12, func(r *rowValues) {
+		out = append(out, OfferOccupancy{Year: r.int(0), OfferID: r.str(1), Name: r.str(2), Location: r.int(3), TargetGroup: r.str(4),
+			Places: r.int64(5), OccupiedH: r.int64(6), HasOccupied: r.bool(7), BudgetedH: r.int64(8), Enhanced: r.bool(9),
+			Secure: r.bool(10), National: r.bool(11)})
 	})
 	return out, err
 }
