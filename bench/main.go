@@ -48,7 +48,17 @@ func main() {
 	flag.StringVar(&binary, "bin", "", "the kapacitet binary, for the row of the time from start to /readyz (make bench builds it; empty: no such row)")
 	soak := flag.Duration("soak", 0, "run the soak of issue 9 for this long instead of the benchmarks (make soak: 5m)")
 	soakConns := flag.Int("soak-conns", 64, "connections of the soak")
+	copyDB := flag.String("copy-baseline", "", "(the extract rows' own use) run the baseline COPY on this database in this process, print its nanoseconds and statement")
+	copyBatch := flag.Int64("copy-batch", 0, "(with -copy-baseline) the batch to copy")
+	copyTo := flag.String("copy-to", "", "(with -copy-baseline) the Parquet file to write")
 	flag.Parse()
+	if *copyDB != "" {
+		if err := copyBaseline(*copyDB, *copyBatch, *copyTo); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *soak > 0 {
 		if err := runSoak(*soak, *soakConns); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

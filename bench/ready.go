@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"syscall"
 	"time"
+
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/kapacitet/kapacitet/queries"
 )
@@ -20,43 +23,15 @@ func benchReady(ctx context.Context, binary, path string) (result, error) {
 	var times []time.Duration
 	var peak int64
 	for range 3 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		srv, err := startServer(ctx, binary, path)
 		if err != nil {
 			return result{}, err
 		}
-		addr := l.Addr().String()
-		l.Close()
-		cmd := exec.Command(binary, "serve", "--db", path, "--addr", addr)
-		cmd.Stderr = nil // its log: not the table's
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
+		if err := srv.stop(); err != nil {
 			return result{}, err
 		}
-		var took time.Duration
-		for {
-			res, err := http.Get("http://" + addr + "/readyz")
-			if err == nil {
-				res.Body.Close()
-				if res.StatusCode == http.StatusOK {
-					took = time.Since(start)
-					break
-				}
-			}
-			if time.Since(start) > 30*time.Second {
-				cmd.Process.Kill()
-				cmd.Wait()
-				return result{}, fmt.Errorf("not ready after 30 s")
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			return result{}, fmt.Errorf("serve: %w", err)
-		}
-		times = append(times, took)
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, ru.Maxrss<<10) // the server's own peak (kB)
-		}
+		times = append(times, srv.ready)
+		peak = max(peak, maxRSS(srv.cmd))
 	}
 	base, err := queries.BaselineOpen(ctx, path)
 	if err != nil {
@@ -69,4 +44,103 @@ func benchReady(ctx context.Context, binary, path string) (result, error) {
 	med := median(times)
 	return result{name: fmt.Sprintf("kapacitet serve: start to /readyz (national, %d MiB)", fi.Size()>>20), rows: 1, perOp: med, peak: peak, baseline: base,
 		ratio: fmt.Sprintf("%.2f time", float64(med)/float64(base))}, nil
+}
+
+// server is a `kapacitet serve` started by startServer.
+type server struct {
+	cmd   *exec.Cmd
+	url   string
+	ready time.Duration // from its start to the first 200 of /readyz
+}
+
+// startServer starts `binary serve` on the database at path on a free port of the loopback and waits
+// (at most 30 s) until /readyz answers 200.
+func startServer(ctx context.Context, binary, path string) (*server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	srv := &server{cmd: exec.CommandContext(ctx, binary, "serve", "--db", path, "--addr", addr), url: "http://" + addr}
+	srv.cmd.Stderr = nil // its log: not the table's
+	start := time.Now()
+	if err := srv.cmd.Start(); err != nil {
+		return nil, err
+	}
+	for {
+		res, err := http.Get(srv.url + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				srv.ready = time.Since(start)
+				return srv, nil
+			}
+		}
+		if time.Since(start) > 30*time.Second {
+			srv.cmd.Process.Kill()
+			srv.cmd.Wait()
+			return nil, fmt.Errorf("serve: not ready after 30 s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// download GETs route with the bearer token and writes the body to file.
+func (s *server) download(route, token, file string) error {
+	req, err := http.NewRequest("GET", s.url+route, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", route, res.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// stop ends the server as a service manager does (SIGTERM) and waits for it.
+func (s *server) stop() error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	if err := s.cmd.Wait(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// maxRSS is the peak resident set size of a process that has ended (its rusage); 0 where unknown.
+func maxRSS(cmd *exec.Cmd) int64 {
+	if cmd.ProcessState == nil {
+		return 0
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10 // kB
+	}
+	return 0
+}
+
+// checkParquetRows fails unless the Parquet file has n rows (its footer's count, read with arrow-go).
+func checkParquetRows(file string, n int) error {
+	r, err := pqfile.OpenParquetFile(file, false)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if got := r.NumRows(); got != int64(n) {
+		return fmt.Errorf("%s: %d rows, want %d", file, got, n)
+	}
+	return nil
 }

@@ -89,7 +89,7 @@ func summarizePage(r pageRow) {
 func summarizeExport(r, base result) {
 	ratio := base.perOp.Seconds() / r.perOp.Seconds()
 	addSummary(5, r.name, fmt.Sprintf("%s, %s", duration(r.perOp), rate(r)), fmt.Sprintf("%s, %s", duration(base.perOp), rate(base)),
-		fmt.Sprintf("%.2f speed", ratio), r.peak, "≥ 0.8 of COPY, RSS < 500MB", ratio >= 0.8 && r.peak < 500<<20, true)
+		fmt.Sprintf("%.2f speed", ratio), r.peak, "≥ 0.8 of COPY, RSS < 500MB", ratio >= 0.8 && r.peak < 500_000_000, true)
 }
 
 // printSummary prints the table; it returns the rows.

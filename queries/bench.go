@@ -134,7 +134,7 @@ func (s *Store) BaselineCopyParquet(ctx context.Context, d *data.Dataset, f Extr
 // query, and closes it: the baseline of the time a server takes to be ready. It returns the time taken.
 func BaselineOpen(ctx context.Context, path string) (time.Duration, error) {
 	start := time.Now()
-	db, err := sql.Open("duckdb", path+"?threads=2&memory_limit=1GB")
+	db, err := sql.Open("duckdb", fmt.Sprintf("%s?threads=%d&memory_limit=%s", path, DefaultThreads, DefaultMemoryLimit))
 	if err != nil {
 		return 0, err
 	}

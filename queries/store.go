@@ -23,9 +23,17 @@ import (
 //go:embed schema/*.sql sql/*.sql
 var sqlFS embed.FS
 
+// DuckDB's settings when Options leave them 0 (KAPACITET_MEMORY_LIMIT, KAPACITET_THREADS). DuckDB fills its
+// buffers up to the memory limit: with 1GB a process exporting 10 million rows reached 515 MiB, with 512MB
+// 366 MiB at 0,94 of the speed (docs/BENCHMARKS.md), so 512MB keeps a server under half a gigabyte.
+const (
+	DefaultMemoryLimit = "512MB"
+	DefaultThreads     = 2
+)
+
 // Options are the DuckDB settings; zero values take the defaults.
 type Options struct {
-	MemoryLimit string // e.g. "1GB"
+	MemoryLimit string // e.g. "512MB"
 	Threads     int
 	TempDir     string // default: <db>.tmp next to the file
 }
@@ -83,10 +91,10 @@ var ErrLocked = errors.New("the database is in use by another Kapacitet process:
 // Open opens or creates the DuckDB file at path, applies the schema and refreshes the reference tables.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.MemoryLimit == "" {
-		opt.MemoryLimit = "1GB"
+		opt.MemoryLimit = DefaultMemoryLimit
 	}
 	if opt.Threads <= 0 {
-		opt.Threads = 2
+		opt.Threads = DefaultThreads
 	}
 	if opt.TempDir == "" {
 		opt.TempDir = path + ".tmp"

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/kapacitet/kapacitet/analysis"
 	"github.com/kapacitet/kapacitet/data"
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 func init() {
@@ -52,8 +54,9 @@ func runConfig(e *env, args []string) error {
 		return v
 	}
 	env := environment{DB: f.db, ConfigFile: or(f.config, "(none: the defaults)"),
-		MemoryLimit: or(e.getenv("KAPACITET_MEMORY_LIMIT"), "1GB"), Threads: or(e.getenv("KAPACITET_THREADS"), "2"),
-		TempDir: or(e.getenv("KAPACITET_TEMP_DIR"), f.db+".tmp"), Addr: or(e.getenv("KAPACITET_ADDR"), ":8080"),
+		MemoryLimit: or(e.getenv("KAPACITET_MEMORY_LIMIT"), queries.DefaultMemoryLimit),
+		Threads:     or(e.getenv("KAPACITET_THREADS"), strconv.Itoa(queries.DefaultThreads)),
+		TempDir:     or(e.getenv("KAPACITET_TEMP_DIR"), f.db+".tmp"), Addr: or(e.getenv("KAPACITET_ADDR"), ":8080"),
 		TrustedProxies: or(e.getenv("KAPACITET_TRUSTED_PROXIES"), "(none)"), Server: or(e.getenv("KAPACITET_SERVER"), "(none)"),
 		Token: masked(e.getenv("KAPACITET_TOKEN"))}
 	if err := toml.NewEncoder(e.stdout).Encode(struct {
