@@ -106,11 +106,11 @@ var en = phrases{
 	growingHidden:   "%s: demand for %s is expected to exceed the supply of %s in %d (the forecast is not shown, for confidentiality).",
 }
 
-func phrasesFor(lang string) phrases {
+func phrasesFor(lang string) *phrases { // a pointer: the templates are many, and read for every sentence
 	if lang == "en" {
-		return en
+		return &en
 	}
-	return da
+	return &da
 }
 
 func groupName(code, lang string) string {
@@ -135,8 +135,17 @@ func inArea(name string, area int, lang string) string {
 
 // capitalized returns s with its first letter in upper case.
 func capitalized(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	writeCapitalized(&b, s)
+	return b.String()
+}
+
+// writeCapitalized writes s to b with its first letter in upper case.
+func writeCapitalized(b *strings.Builder, s string) {
 	r, size := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[size:]
+	b.WriteRune(unicode.ToUpper(r))
+	b.WriteString(s[size:])
 }
 
 // placeTypeName names a place type, in the singular when it counts one place ("1 døgnplads").
@@ -160,7 +169,7 @@ var placeTypeSingular = map[string][2]string{
 	"alle": {"dag- eller døgnplads", "day or residential place"},
 }
 
-func (p phrases) count(n int64) string {
+func (p *phrases) count(n int64) string {
 	if n == 1 || n == -1 {
 		return p.place
 	}
@@ -224,18 +233,36 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 			clauses = append(clauses, p.surveyOwn)
 		}
 	}
-	if len(clauses) > 0 {
-		s += " " + capitalized(strings.Join(clauses, p.join)) + "."
+	_, hidden := f.Suppressed["trend.forecast"]
+	noForecast := f.Trend != nil && len(f.Trend.Forecast) == 0 && !hidden
+	if len(clauses) == 0 && !noForecast {
+		return s
 	}
-	if _, hidden := f.Suppressed["trend.forecast"]; f.Trend != nil && len(f.Trend.Forecast) == 0 && !hidden {
-		t := f.Trend
-		if t.Years == 1 {
-			s += " " + p.oneYear
+	// the sentence written once: its clauses joined, the first capitalised, then the forecast's note
+	var b strings.Builder
+	b.Grow(len(s) + 160)
+	b.WriteString(s)
+	for i, c := range clauses {
+		if i == 0 {
+			b.WriteByte(' ')
+			writeCapitalized(&b, c)
 		} else {
-			s += " " + fill(p.noForecast, strconv.Itoa(t.Years))
+			b.WriteString(p.join)
+			b.WriteString(c)
 		}
 	}
-	return s
+	if len(clauses) > 0 {
+		b.WriteByte('.')
+	}
+	if noForecast {
+		b.WriteByte(' ')
+		if f.Trend.Years == 1 {
+			b.WriteString(p.oneYear)
+		} else {
+			b.WriteString(fill(p.noForecast, strconv.Itoa(f.Trend.Years)))
+		}
+	}
+	return b.String()
 }
 
 // gapPct writes the gap's share of demand as a whole percent, or with the decimals that keep it on the

@@ -1,9 +1,9 @@
 package analysis
 
 import (
-	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -110,7 +110,7 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 			td.FirstYear, td.First, td.RiseFirst, td.firstSum, td.firstCount = first, &v, &rise, f.sum, f.count
 		}
 		fd := Finding{
-			ID:   fmt.Sprintf("%s-%d-%d-%s-%s", KindTariff, k.Year, k.Area, k.TargetGroup, k.PlaceType),
+			ID:   KindTariff + "-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
 			Kind: KindTariff, Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
 			Tariff: &td,
 		}
@@ -134,7 +134,7 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 				group = l.TargetGroups[0]
 			}
 			fd := Finding{
-				ID:   fmt.Sprintf("%s-%d-%s-%s", KindTariffRise, y, k.OfferID, k.TariffType),
+				ID:   KindTariffRise + "-" + strconv.Itoa(y) + "-" + k.OfferID + "-" + k.TariffType,
 				Kind: KindTariffRise, Severity: Warning, Year: y, TargetGroup: group, Area: l.Location, PlaceType: pt,
 				Offer: &OfferRef{ID: k.OfferID, Name: l.OfferName},
 				Tariff: &TariffDevelopment{TariffType: k.TariffType, Average: kroner(l.AmountH, 1), Offers: 1, Previous: &prev,
@@ -214,11 +214,11 @@ func relative(w tariffWords, b, bn, a, an, frame int64, lang string) string {
 	case x == y:
 		return w.same
 	case x > y:
-		return fmt.Sprintf(w.up, percent(clear(v, func(s float64) bool {
+		return fill(w.up, percent(clear(v, func(s float64) bool {
 			return s > 0 && (frame < 0 || (s*100 > float64(frame)) == above)
 		}, lang), lang))
 	default:
-		return fmt.Sprintf(w.down, percent(clear(-v, func(s float64) bool { return s > 0 }, lang), lang))
+		return fill(w.down, percent(clear(-v, func(s float64) bool { return s > 0 }, lang), lang))
 	}
 }
 
@@ -230,16 +230,17 @@ func tariffSentence(f Finding, lang string) string {
 		count = w.offer
 	}
 	subj := inArea(groupName(f.TargetGroup, lang), f.Area, lang)
-	s := fmt.Sprintf(w.average, subj, tariffTypeName(f.PlaceType, lang), formatKroner(RoundDiv(t.sum, t.count), lang), f.Year, t.count, count)
+	s := fill(w.average, subj, tariffTypeName(f.PlaceType, lang), formatKroner(RoundDiv(t.sum, t.count), lang), strconv.Itoa(f.Year),
+		strconv.FormatInt(t.count, 10), count)
 	if t.Previous != nil {
 		frame := int64(math.Round(t.Frame * 10000))
-		s += fmt.Sprintf(w.since, relative(w, t.sum, t.count, t.prevSum, t.prevCount, frame, lang), f.Year-1)
+		s += fill(w.since, relative(w, t.sum, t.count, t.prevSum, t.prevCount, frame, lang), strconv.Itoa(f.Year-1))
 	}
 	if t.First != nil {
-		s += fmt.Sprintf(w.first, relative(w, t.sum, t.count, t.firstSum, t.firstCount, -1, lang), t.FirstYear)
+		s += fill(w.first, relative(w, t.sum, t.count, t.firstSum, t.firstCount, -1, lang), strconv.Itoa(t.FirstYear))
 	}
 	if f.Severity == Warning {
-		s += fmt.Sprintf(w.above, f.Year-1, frameText(t.Frame, lang))
+		s += fill(w.above, strconv.Itoa(f.Year-1), frameText(t.Frame, lang))
 	}
 	return s + "."
 }
@@ -262,6 +263,6 @@ func tariffRiseSentence(f Finding, lang string) string {
 	} else if lang == "en" {
 		kind = "tariff (" + kind + ")"
 	}
-	return capitalized(fmt.Sprintf(w.rise, name, kind, rise, f.Year-1, f.Year,
+	return capitalized(fill(w.rise, name, kind, rise, strconv.Itoa(f.Year-1), strconv.Itoa(f.Year),
 		formatKroner(t.prevSum, lang), formatKroner(t.sum, lang), frameText(t.Frame, lang))) + "."
 }
