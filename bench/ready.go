@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -27,11 +29,11 @@ func benchReady(ctx context.Context, binary, path string) (result, error) {
 		if err != nil {
 			return result{}, err
 		}
+		peak = max(peak, peakOf(srv.cmd)) // the server's own
 		if err := srv.stop(); err != nil {
 			return result{}, err
 		}
 		times = append(times, srv.ready)
-		peak = max(peak, maxRSS(srv.cmd))
 	}
 	base, err := queries.BaselineOpen(ctx, path)
 	if err != nil {
@@ -121,15 +123,36 @@ func (s *server) stop() error {
 	return nil
 }
 
-// maxRSS is the peak resident set size of a process that has ended (its rusage); 0 where unknown.
-func maxRSS(cmd *exec.Cmd) int64 {
-	if cmd.ProcessState == nil {
-		return 0
+// peakOf is the peak resident set size (VmHWM) of a running process; 0 where unknown. Not the rusage of
+// one that has ended: Go starts a child sharing its own memory until the exec (vfork), and Linux counts the
+// parent's peak at that moment as the child's (ru_maxrss), so every child of this process would show at
+// least this process's peak.
+func peakOf(cmd *exec.Cmd) int64 { return procStatus(strconv.Itoa(cmd.Process.Pid), "VmHWM") }
+
+// runWatched runs cmd and returns its peak resident set size, read from /proc every 2 ms while it runs
+// (VmHWM only grows; what it gains in its last 2 ms is missed), with its combined output on failure.
+func runWatched(cmd *exec.Cmd) (int64, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return 0, err
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss << 10 // kB
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var peak int64
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return 0, fmt.Errorf("%w: %s", err, out.Bytes())
+			}
+			return peak, nil
+		case <-tick.C:
+			peak = max(peak, peakOf(cmd))
+		}
 	}
-	return 0
 }
 
 // checkParquetRows fails unless the Parquet file has n rows (its footer's count, read with arrow-go).
