@@ -22,7 +22,7 @@ import (
 
 // Extracts: GET /api/v1/extracts/{dataset}.{parquet|csv|xlsx|arrow} streams a dataset's rows, names beside codes,
 // with the pages' filters, record batch by record batch from DuckDB to the client (memory does not grow with
-// the extract). The public gets the editions: of survey without its free text, of demand and purchases what
+// the extract). The public gets the editions: of survey the comments an admin has approved (null elsewhere), of demand and purchases what
 // the findings show of them (disclosure control, extractpublic.go).
 
 // extractFormats are the formats and their content types.
@@ -98,12 +98,11 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	if _, _, err := queries.ExtractSQL(d, f); err != nil {
 		return x, invalid(err)
 	}
-	// the public (not an analyst, not drafts): survey without its free text, demand from the findings
+	// the public (not an analyst, not drafts): the survey's free text only where approved, demand and
+	// purchases from the findings
 	who := callerOf(c)
 	x.public = !f.Draft && who.Role != "analyst" && who.Role != "admin"
-	if x.public && d.Name == "survey" {
-		f.Omit = []string{"comment"}
-	}
+	f.ApprovedComments = x.public && d.Name == "survey"
 	x.filter = f
 	return x, nil
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"maps"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kapacitet/kapacitet/queries"
 )
 
 // The capacity extract of 2023 for autism places in each format, read back by readers that are not the
@@ -201,13 +205,7 @@ func TestExtracts(t *testing.T) {
 	analyst, _ := st.CreateToken(context.Background(), "x", "analyst", "test")
 	_, demand := demoCSV(t, "demand")
 	publicDemand(t, srv.URL, demand)
-	// the survey: the public gets the scores without the comments, an analyst the comments too
-	if _, body := get(t, srv.URL+"/api/v1/extracts/survey.csv"); strings.Contains(strings.SplitN(body, "\n", 2)[0], "comment") || !strings.Contains(body, "score") {
-		t.Errorf("the public's survey: %.200s", body)
-	}
-	if _, body := getAs(t, srv.URL+"/api/v1/extracts/survey.csv", analyst); !strings.Contains(strings.SplitN(body, "\n", 2)[0], "comment") {
-		t.Error("the analyst's survey lacks the comments")
-	}
+	publicSurvey(t, st, srv.URL, analyst)
 	if code, body := getAs(t, srv.URL+"/api/v1/extracts/demand.csv", analyst); code != 200 || strings.Count(body, "\n") != len(demand)+1 {
 		t.Errorf("demand for an analyst: %d, %d lines, want %d", code, strings.Count(body, "\n"), len(demand)+1)
 	}
@@ -348,5 +346,68 @@ func publicPurchases(t *testing.T, base string) {
 	}
 	if shown < 20 || small == 0 {
 		t.Errorf("the public's purchases: %d shown, %d small ones hidden", shown, small)
+	}
+}
+
+// publicSurvey checks the survey's comments in extracts: the public gets a comment only once an admin has
+// approved it (as the group page shows it), an analyst every comment. Expected from the demo's CSV.
+func publicSurvey(t *testing.T, st *queries.Store, base, analyst string) {
+	t.Helper()
+	years := map[string]bool{}                     // the years of the last extract read
+	comments := func(body string) map[string]int { // "year/municipality/group/text" of each row with a comment
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("survey CSV: %v: %.200s", err, body)
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		if _, ok := col["comment"]; !ok {
+			t.Fatalf("the survey has no comment column: %q", recs[0])
+		}
+		out := map[string]int{}
+		clear(years)
+		for _, r := range recs[1:] {
+			years[r[col["year"]]] = true
+			if c := r[col["comment"]]; c != "" {
+				out[r[col["year"]]+"/"+r[col["municipality"]]+"/"+r[col["target_group"]]+"/"+c]++
+			}
+		}
+		return out
+	}
+	_, public := get(t, base+"/api/v1/extracts/survey.csv")
+	if got := comments(public); len(got) != 0 {
+		t.Errorf("the public sees comments no admin approved: %v", got)
+	}
+	published := maps.Clone(years)
+	_, rows := demoCSV(t, "survey")
+	all := map[string]int{}
+	var pick map[string]string // a published row with a comment
+	for _, r := range rows {
+		if r["comment"] == "" {
+			continue
+		}
+		all[r["year"]+"/"+r["municipality"]+"/"+r["target_group"]+"/"+r["comment"]]++
+		if pick == nil && published[r["year"]] {
+			pick = r
+		}
+	}
+	if pick == nil {
+		t.Fatal("the demo's published survey has no comment to approve")
+	}
+	if _, body := getAs(t, base+"/api/v1/extracts/survey.csv?draft=true", analyst); !reflect.DeepEqual(comments(body), all) {
+		t.Errorf("the analyst's comments: %v, want %v", comments(body), all)
+	}
+	year, _ := strconv.Atoi(pick["year"])
+	muni, _ := strconv.Atoi(pick["municipality"])
+	c := queries.Comment{Year: year, Municipality: muni, TargetGroup: pick["target_group"], Text: pick["comment"]}
+	if _, err := st.ApproveComment(context.Background(), c.Key(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	key := pick["year"] + "/" + pick["municipality"] + "/" + pick["target_group"] + "/" + pick["comment"]
+	_, public = get(t, base+"/api/v1/extracts/survey.csv")
+	if got, want := comments(public), map[string]int{key: all[key]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("after the approval the public sees %v, want %v", got, want)
 	}
 }

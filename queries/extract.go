@@ -19,11 +19,13 @@ type ExtractFilter struct {
 	TargetGroup  string
 	Municipality int // a municipality column (any of the dataset's) equals it
 	PlaceType    string
-	Category     string   // capacity only
-	Batch        int64    // the rows loaded by this batch
-	Edition      int64    // the rows of this edition (its year's rows as of its batch)
-	Lang         string   // the language of the names beside the codes
-	Omit         []string // columns left out (survey comments for the public)
+	Category     string // capacity only
+	Batch        int64  // the rows loaded by this batch
+	Edition      int64  // the rows of this edition (its year's rows as of its batch)
+	Lang         string // the language of the names beside the codes
+	// ApprovedComments: the survey's comments only where an admin has approved them (comment_approvals),
+	// NULL elsewhere: what the public may read of them, as on the group page
+	ApprovedComments bool
 }
 
 // ExtractColumn is a column of an extract: the dataset's columns in their order, each code followed by its
@@ -71,10 +73,11 @@ func extractQuery(d *data.Dataset, f ExtractFilter, o *inOrder) (string, []any, 
 	for _, c := range ExtractColumns(d) {
 		has[c.Name] = c.Of == ""
 		switch {
+		case c.Of == "" && c.Name == "comment" && f.ApprovedComments:
+			sel = append(sel, `CASE WHEN EXISTS (SELECT 1 FROM comment_approvals a WHERE a.year = r.year AND a.municipality = r.municipality
+        AND a.target_group = r.target_group AND a.comment = r.comment) THEN r.comment END AS comment`)
 		case c.Of == "":
-			if !slices.Contains(f.Omit, c.Name) {
-				sel = append(sel, "r."+c.Name)
-			}
+			sel = append(sel, "r."+c.Name)
 			if c.Kind == data.KindMunicipality {
 				munis = append(munis, "r."+c.Name)
 			}
@@ -226,7 +229,8 @@ func (s *Store) extractSQL(ctx context.Context, d *data.Dataset, f ExtractFilter
 	var n int64
 	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(estimated_size), 0)::BIGINT FROM duckdb_tables()
 		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1`, d.Name).Scan(&n)
-	if err != nil || n <= SortedUpTo {
+	// the public's survey is sorted whatever its size: the approvals are a join (a survey is small)
+	if err != nil || n <= SortedUpTo || f.ApprovedComments {
 		return q, args, err
 	}
 	eds, err := s.Editions(ctx) // newest first
