@@ -306,7 +306,7 @@ func run(nrows int, national scale.Options, check bool) error {
 		national.Purchases, national.Years, national.Seed, national.PerOffer, strings.Join(loaded, ", "), first, national.LastYear, loadTime.Round(time.Millisecond))
 	fmt.Printf("findings rows: median of %d rounds, each a run of the baseline and of the findings (go test -benchtime %s each), one read transaction per run\n",
 		rounds, flag.Lookup("test.benchtime").Value)
-	fmt.Printf("findings baseline: the named queries dashboards.Findings reads (queries/sql/NAME.sql), with the same arguments, every row fetched, none scanned; rows on the national data:\n  %s\n",
+	fmt.Printf("findings baseline: the named queries dashboards.Findings reads (queries/sql/NAME.sql), with the same arguments, every Arrow record batch fetched as the findings fetch them, no value read out; rows on the national data:\n  %s\n",
 		natFig.aggregates())
 	fmt.Printf("%-52s %9s %12s %12s %10s %12s %14s\n", "benchmark", "rows", "time/op", "rows/s", "peak RSS", "baseline", "vs baseline")
 	printed := 0

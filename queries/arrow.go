@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/duckdb/duckdb-go/v2"
@@ -31,16 +32,31 @@ func (s *Store) Extract(ctx context.Context, d *data.Dataset, f ExtractFilter, s
 	return s.arrowQuery(ctx, q, args, start, fn)
 }
 
-// arrowQuery runs q with args on a connection of its own, hands its schema to start (when not nil) and
-// each record batch to fn.
+// arrowQuery runs q with args on a connection of the pool (see Reader.arrow).
 func (s *Store) arrowQuery(ctx context.Context, q string, args []any, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("store: arrow: %w", err)
+	return s.Reader.arrow(ctx, q, args, start, fn)
+}
+
+// batches runs the named query with args on the reader's connection (in its transaction, if it has one)
+// and hands each of its record batches to fn: the reads of the series the findings rest on.
+func (s *Reader) batches(ctx context.Context, name string, args []any, fn func(arrow.RecordBatch) error) error {
+	if c, ok := s.q.(counted); ok {
+		c.n.Add(1)
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+	return s.arrow(ctx, query(name), args, nil, fn)
+}
+
+// arrow runs q with args through duckdb-go's Arrow interface on the reader's connection, hands its schema to
+// start (when not nil) and each record batch to fn (valid until fn returns).
+func (s *Reader) arrow(ctx context.Context, q string, args []any, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
+	args = slices.Clone(args)
+	for i, a := range args { // the Arrow interface binds what the driver takes, not database/sql's conversions
+		if v, ok := a.(int); ok {
+			args[i] = int64(v)
+		}
+	}
+	return s.raw(ctx, func(dc driver.Conn) error {
+		a, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return fmt.Errorf("store: arrow: %w", err)
 		}

@@ -63,12 +63,13 @@ ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::VARCHA
 func (s *Store) Publish(ctx context.Context, year int, by string, build PublishBuild) (ed Edition, created bool, err error) {
 	s.write.Lock()
 	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, tx, err := s.begin(ctx)
 	if err != nil {
 		return Edition{}, false, fmt.Errorf("store: publish: %w", err)
 	}
+	defer conn.Close()
 	defer tx.Rollback()
-	rd := &Reader{q: tx, frozen: s.frozen}
+	rd := &Reader{q: tx, frozen: s.frozen, raw: rawOf(conn)}
 	fail := func(err error) (Edition, bool, error) {
 		return Edition{}, false, fmt.Errorf("store: publish %d: %w", year, err)
 	}

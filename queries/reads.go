@@ -3,12 +3,15 @@ package queries
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"math/big"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -30,17 +33,56 @@ type querier interface {
 type Reader struct {
 	q      querier
 	frozen *sync.Map
+	// raw runs fn on the driver's connection the reads use (that of the transaction, or one of the pool's):
+	// the Arrow reads of the large series (batches)
+	raw func(ctx context.Context, fn func(driver.Conn) error) error
 }
 
 // Read runs fn with a Reader over one transaction, so that every read of fn sees the same version of the
 // data even while a batch is loaded or a year published. fn must not write.
 func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
+	defer conn.Close()
 	defer tx.Rollback()
-	return fn(&Reader{q: counted{tx, &s.counts.queries}, frozen: s.frozen})
+	return fn(&Reader{q: counted{tx, &s.counts.queries}, frozen: s.frozen, raw: rawOf(conn)})
+}
+
+// begin starts a transaction on a connection of its own, so that the transaction's Reader can also reach
+// the driver's connection (rawOf) for its Arrow reads, which see the transaction's snapshot. Roll the
+// transaction back or commit it, then close the connection.
+func (s *Store) begin(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, tx, nil
+}
+
+// rawOf gives the driver's connection of conn (between the statements of its transaction).
+func rawOf(conn *sql.Conn) func(context.Context, func(driver.Conn) error) error {
+	return func(_ context.Context, fn func(driver.Conn) error) error {
+		return conn.Raw(func(dc any) error { return fn(dc.(driver.Conn)) })
+	}
+}
+
+// pooledRaw gives a connection of db's pool, for a Reader outside any transaction.
+func pooledRaw(db *sql.DB) func(context.Context, func(driver.Conn) error) error {
+	return func(ctx context.Context, fn func(driver.Conn) error) error {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return rawOf(conn)(ctx, fn)
+	}
 }
 
 func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*sql.Rows) error) error {
@@ -60,51 +102,62 @@ func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*s
 	return nil
 }
 
-// values reads the rows of the named query as the driver gives them, one row at a time in a rowValues
-// (reused from row to row): the large series the analysis reads go through it. database/sql's Scan converts
-// an INTEGER into a Go int by formatting it and parsing it back; scanning into any and converting here
-// (rowValues.int, .str, ...) does not. A value of a type the column's reader does not expect is an error
-// naming the column, as Scan's would be; NULL reads as 0, "" or false.
+// values reads the rows of the named query from its Arrow record batches (batches), one row at a time in a
+// rowValues that reads the columns by type (rowValues.int, .str, ...): the large series the analysis reads
+// go through it. Columns are read as they come, with no value boxed per cell as database/sql's rows do, and
+// each distinct string is copied out of the batch once (codes repeat in every row). A column of a type its
+// reader does not expect is an error naming the column; NULL reads as 0, "" or false. n is the number of
+// columns the query must have.
 func (s *Reader) values(ctx context.Context, name string, args []any, n int, fn func(r *rowValues)) error {
-	r := &rowValues{v: make([]any, n)}
-	ptrs := make([]any, n)
-	for i := range r.v {
-		ptrs[i] = &r.v[i]
-	}
-	return s.rows(ctx, name, args, func(rs *sql.Rows) error {
-		if err := rs.Scan(ptrs...); err != nil {
-			return err
+	r := &rowValues{strs: map[string]string{}}
+	err := s.batches(ctx, name, args, func(b arrow.RecordBatch) error {
+		if int(b.NumCols()) != n {
+			return fmt.Errorf("%d columns, want %d", b.NumCols(), n)
 		}
-		fn(r)
-		return r.err
+		r.cols = b.Columns()
+		for r.row = 0; r.row < int(b.NumRows()); r.row++ {
+			fn(r)
+			if r.err != nil {
+				return r.err
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", name, err)
+	}
+	return nil
 }
 
-// rowValues is one row of values as the driver gives them (values reads them).
+// rowValues is one row of a record batch (values reads them).
 type rowValues struct {
-	v   []any
-	err error // the first value of an unexpected type
+	cols []arrow.Array
+	row  int
+	strs map[string]string // the strings read so far, copied out of their batches
+	err  error             // the first value of an unexpected type
 }
 
 func (r *rowValues) unexpected(i int, want string) {
 	if r.err == nil {
-		r.err = fmt.Errorf("column %d: %T, want %s", i, r.v[i], want)
+		r.err = fmt.Errorf("column %d: %s, want %s", i, r.cols[i].DataType(), want)
 	}
 }
 
 // int64 is column i as an integer.
 func (r *rowValues) int64(i int) int64 {
-	switch x := r.v[i].(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case int16:
-		return int64(x)
-	case int8:
-		return int64(x)
-	case nil:
+	c := r.cols[i]
+	if c.IsNull(r.row) {
 		return 0
+	}
+	switch x := c.(type) {
+	case *array.Int64:
+		return x.Value(r.row)
+	case *array.Int32:
+		return int64(x.Value(r.row))
+	case *array.Int16:
+		return int64(x.Value(r.row))
+	case *array.Int8:
+		return int64(x.Value(r.row))
 	}
 	r.unexpected(i, "an integer")
 	return 0
@@ -112,22 +165,44 @@ func (r *rowValues) int64(i int) int64 {
 
 func (r *rowValues) int(i int) int { return int(r.int64(i)) }
 
-// str is column i as a string.
+// str is column i as a string (a copy, the batch's memory is reused).
 func (r *rowValues) str(i int) string {
-	x, ok := r.v[i].(string)
-	if !ok && r.v[i] != nil {
-		r.unexpected(i, "a string")
+	c := r.cols[i]
+	if c.IsNull(r.row) {
+		return ""
 	}
-	return x
+	var v string
+	switch x := c.(type) {
+	case *array.String:
+		v = x.Value(r.row)
+	case *array.LargeString:
+		v = x.Value(r.row)
+	case *array.StringView:
+		v = x.Value(r.row)
+	default:
+		r.unexpected(i, "a string")
+		return ""
+	}
+	if s, ok := r.strs[v]; ok {
+		return s
+	}
+	s := strings.Clone(v)
+	r.strs[s] = s
+	return s
 }
 
 // bool is column i as a truth value.
 func (r *rowValues) bool(i int) bool {
-	x, ok := r.v[i].(bool)
-	if !ok && r.v[i] != nil {
-		r.unexpected(i, "a truth value")
+	c := r.cols[i]
+	if c.IsNull(r.row) {
+		return false
 	}
-	return x
+	x, ok := c.(*array.Boolean)
+	if !ok {
+		r.unexpected(i, "a truth value")
+		return false
+	}
+	return x.Value(r.row)
 }
 
 // YearData says what a year has: capacity rows (supply), demand rows, or both.

@@ -127,7 +127,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	frozen := &sync.Map{}
 	cs := &counts{}
-	s := &Store{Reader: &Reader{q: counted{db, &cs.queries}, frozen: frozen}, db: db, path: path, write: &sync.Mutex{}, frozen: frozen, counts: cs}
+	s := &Store{Reader: &Reader{q: counted{db, &cs.queries}, frozen: frozen, raw: pooledRaw(db)}, db: db, path: path, write: &sync.Mutex{}, frozen: frozen, counts: cs}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
