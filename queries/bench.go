@@ -149,3 +149,11 @@ func BaselineOpen(ctx context.Context, path string) (time.Duration, error) {
 	}
 	return time.Since(start), nil
 }
+
+// DuckDBMemory is the memory DuckDB's buffer manager holds (duckdb_memory(): its buffers, temporary data and
+// allocator caches), in bytes: what of a process's resident memory is DuckDB's by its own count.
+func (s *Store) DuckDBMemory(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()`).Scan(&n)
+	return n, err
+}

@@ -44,10 +44,11 @@ type Store struct {
 	*Reader  // reads outside a transaction; see Read
 	db       *sql.DB
 	path     string
-	write    *sync.Mutex // shared with borrowed copies
-	frozen   *sync.Map   // decoded edition texts, by edition and language (see Reader.Frozen)
-	borrowed bool        // a command's loan of the server's store: Close leaves it open
-	counts   *counts     // shared with borrowed copies
+	write    *sync.Mutex   // shared with borrowed copies
+	frozen   *sync.Map     // decoded edition texts, by edition and language (see Reader.Frozen)
+	borrowed bool          // a command's loan of the server's store: Close leaves it open
+	counts   *counts       // shared with borrowed copies
+	stop     chan struct{} // closed by Close: ends releaseLoop
 }
 
 // counts are what caches and metrics compare, kept in memory by the process that owns the database (every
@@ -147,6 +148,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.stop = make(chan struct{})
+	go releaseLoop(s.stop)
 	return s, nil
 }
 
@@ -217,6 +220,10 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	if s.borrowed {
 		return nil
+	}
+	if s.stop != nil {
+		close(s.stop)
+		s.stop = nil
 	}
 	return s.db.Close()
 }
