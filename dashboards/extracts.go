@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -62,9 +63,9 @@ type extractRequest struct {
 func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	var x extractRequest
 	name, format, _ := strings.Cut(c.Param("file"), ".")
-	d, ok := data.DatasetByName(name)
+	d, ok := ExtractDataset(name)
 	if _, known := extractFormats[format]; !ok || !known {
-		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv, .xlsx eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), data.DatasetNames()))
+		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv, .xlsx eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), ExtractNames()))
 	}
 	x.dataset, x.format = d, format
 	r, err := parseRequest(c)
@@ -95,7 +96,7 @@ func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	default:
 		return x, badRequest{fmt.Sprintf("Ukendt dialect %q: excel-da. (Unknown dialect.)", dialect)}
 	}
-	if _, _, err := queries.ExtractSQL(d, f); err != nil {
+	if err := checkExtract(d, f); err != nil {
 		return x, invalid(err)
 	}
 	// the public (not an analyst, not drafts): the survey's free text only where approved, demand and
@@ -182,6 +183,8 @@ func (s *Server) logExport(who, role string, x extractRequest, args string, rows
 // query has started, so an error of the query still answers with the error shape.
 func (s *Server) writeExtract(ctx context.Context, w io.Writer, x extractRequest, progress func(rows int64)) (rows int64, err error) {
 	switch {
+	case x.dataset == data.FindingsExtract:
+		return s.findingsExtract(ctx, w, x)
 	case x.public && x.dataset.Name == "demand":
 		return s.publicDemand(ctx, w, x)
 	case x.public && x.dataset.Name == "purchases":
@@ -335,12 +338,12 @@ func (d Deps) exportRequest(req ExportRequest) (*Server, extractRequest, error) 
 	if err != nil {
 		return nil, extractRequest{}, err
 	}
-	ds, ok := data.DatasetByName(req.Dataset)
+	ds, ok := ExtractDataset(req.Dataset)
 	if _, known := extractFormats[req.Format]; !ok || !known {
-		return nil, extractRequest{}, fmt.Errorf("unknown dataset or format %s.%s: datasets %s; formats parquet, csv, xlsx, arrow", req.Dataset, req.Format, data.DatasetNames())
+		return nil, extractRequest{}, fmt.Errorf("unknown dataset or format %s.%s: datasets %s; formats parquet, csv, xlsx, arrow", req.Dataset, req.Format, ExtractNames())
 	}
 	x := extractRequest{dataset: ds, format: req.Format, filter: req.Filter, excelDA: req.ExcelDA && req.Format == "csv"}
-	if _, _, err := queries.ExtractSQL(ds, x.filter); err != nil {
+	if err := checkExtract(ds, x.filter); err != nil {
 		return nil, x, err
 	}
 	return s, x, nil
@@ -353,9 +356,18 @@ func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progres
 		return 0, err
 	}
 	var rows int64
-	if x.format == "parquet" && req.Path != "" {
+	switch {
+	case x.format == "parquet" && req.Path != "" && x.dataset == data.FindingsExtract: // built in Go, to the file
+		var f *os.File
+		if f, err = os.Create(req.Path); err == nil {
+			rows, err = s.writeExtract(ctx, f, x, progress)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	case x.format == "parquet" && req.Path != "":
 		rows, err = s.copyParquet(ctx, nil, x, req.Path)
-	} else {
+	default:
 		rows, err = s.writeExtract(ctx, w, x, progress)
 	}
 	s.logExport(req.Who, "cli", x, req.Args, rows, err)
@@ -372,6 +384,9 @@ func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []stri
 		return 0, err
 	}
 	defer func() { s.logExport(req.Who, "cli", x, req.Args, rows, err) }()
+	if x.dataset == data.FindingsExtract {
+		return 0, errors.New("--partition-by is for the datasets, not the findings: export them as one file")
+	}
 	var cols []string
 	for _, b := range by {
 		col, err := queries.PartitionColumn(x.dataset, b)

@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register(command{name: "export", db: true, args: "DATASET --format parquet|csv|xlsx|arrow -o FILE", run: runExport,
-		summary: "write a dataset's rows (names beside codes) as Parquet, CSV, XLSX or Arrow, filtered; --partition-by writes a Hive-partitioned folder"})
+		summary: "write a dataset's rows, or the findings (DATASET findings), names beside codes, as Parquet, CSV, XLSX or Arrow, filtered; --partition-by writes a Hive-partitioned folder"})
 }
 
 func runExport(e *env, args []string) error {
@@ -41,8 +41,8 @@ func runExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("export needs one DATASET (%s)", data.DatasetNames())
 	}
-	if _, ok := data.DatasetByName(pos[0]); !ok {
-		return usagef("unknown dataset %q; datasets: %s", pos[0], data.DatasetNames())
+	if _, ok := dashboards.ExtractDataset(pos[0]); !ok {
+		return usagef("unknown dataset %q; datasets: %s", pos[0], dashboards.ExtractNames())
 	}
 	switch {
 	case *format != "parquet" && *format != "csv" && *format != "xlsx" && *format != "arrow":
