@@ -23,17 +23,6 @@ import (
 // suppressed), names beside codes, its sentence in lang and its URL. The public gets the published
 // findings; draft=true (analysts) the findings of the current rows.
 
-// ExtractDataset is the dataset, or the findings, an extract names.
-func ExtractDataset(name string) (*data.Dataset, bool) {
-	if data.Normalize(name) == data.FindingsExtract.Name {
-		return data.FindingsExtract, true
-	}
-	return data.DatasetByName(name)
-}
-
-// ExtractNames lists what an extract may name.
-func ExtractNames() string { return data.DatasetNames() + ", " + data.FindingsExtract.Name }
-
 // errFindingsFilter is the answer to a filter the findings do not have.
 var errFindingsFilter = errors.New("fundene kan filtreres på år, målgruppe, kommune, pladstype og kladde, ikke på kategori, batch eller udgave (the findings take year, target_group, municipality, place_type and draft, not category, batch or edition)")
 
@@ -49,8 +38,10 @@ func checkExtract(d *data.Dataset, f queries.ExtractFilter) error {
 	return err
 }
 
-// findingsExtract writes the findings extract of x to w.
-func (s *Server) findingsExtract(ctx context.Context, w io.Writer, x extractRequest) (int64, error) {
+// extractFindings reads the findings the extract x may show (the published ones, or with draft those of the
+// current rows) and keeps those its filters select: the rows of the findings extract and of the public's
+// demand extract.
+func (s *Server) extractFindings(ctx context.Context, x extractRequest) ([]analysis.Finding, error) {
 	f := x.filter
 	var all []analysis.Finding
 	err := s.Store.Read(ctx, func(rd *queries.Reader) error {
@@ -58,32 +49,41 @@ func (s *Server) findingsExtract(ctx context.Context, w io.Writer, x extractRequ
 		all, err = Findings(ctx, rd, queries.View{Draft: f.Draft}, s.Analysis, f.Lang)
 		return err
 	})
+	var out []analysis.Finding
+	for _, g := range all {
+		if (f.Year == 0 || g.Year == f.Year) && (f.TargetGroup == "" || g.TargetGroup == f.TargetGroup) &&
+			(f.PlaceType == "" || g.PlaceType == f.PlaceType) && (f.Municipality == 0 || g.Area == f.Municipality) {
+			out = append(out, g)
+		}
+	}
+	return out, err
+}
+
+// findingsExtract writes the findings extract of x to w, its columns typed by their kinds in
+// data.FindingsExtract.
+func (s *Server) findingsExtract(ctx context.Context, w io.Writer, x extractRequest) (int64, error) {
+	selected, err := s.extractFindings(ctx, x)
 	if err != nil {
 		return 0, err
 	}
-	share := &arrow.Decimal128Type{Precision: 9, Scale: 4}
-	fields := []arrow.Field{}
+	var fields []arrow.Field
 	for _, c := range queries.ExtractColumns(data.FindingsExtract) {
 		field := arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true}
-		switch c.Name {
-		case "year", "area":
+		switch c.Kind {
+		case data.KindYear, data.KindMunicipality:
 			field.Type = arrow.PrimitiveTypes.Int32
-		case "supply", "demand", "gap":
+		case data.KindInt:
 			field.Type = arrow.PrimitiveTypes.Int64
-		case "gap_share":
-			field.Type = share
+		case data.KindDecimal: // the gap's share of demand, to four decimals
+			field.Type = &arrow.Decimal128Type{Precision: 9, Scale: 4}
 		}
 		fields = append(fields, field)
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
 	defer b.Release()
 	str := func(i int, v string) { b.Field(i).(*array.StringBuilder).Append(v) }
-	var rows int64
-	for _, g := range all {
-		if (f.Year != 0 && g.Year != f.Year) || (f.TargetGroup != "" && g.TargetGroup != f.TargetGroup) ||
-			(f.PlaceType != "" && g.PlaceType != f.PlaceType) || (f.Municipality != 0 && g.Area != f.Municipality) {
-			continue
-		}
+	lang := x.filter.Lang
+	for _, g := range selected {
 		tg, _ := data.TargetGroupByCode(g.TargetGroup)
 		_, hidden := g.Suppressed["demand"]
 		str(0, g.ID)
@@ -93,7 +93,7 @@ func (s *Server) findingsExtract(ctx context.Context, w io.Writer, x extractRequ
 		b.Field(4).(*array.Int32Builder).Append(int32(g.Area))
 		str(5, data.AreaName(g.Area))
 		str(6, g.TargetGroup)
-		str(7, tg.Name(f.Lang))
+		str(7, tg.Name(lang))
 		str(8, g.PlaceType)
 		b.Field(9).(*array.Int64Builder).Append(g.Supply)
 		if hidden {
@@ -120,7 +120,6 @@ func (s *Server) findingsExtract(ctx context.Context, w io.Writer, x extractRequ
 		}
 		str(14, g.Sentence)
 		str(15, g.URL)
-		rows++
 	}
-	return rows, s.writeBuilt(w, x, b)
+	return int64(len(selected)), s.writeBuilt(w, x, b)
 }

@@ -29,12 +29,7 @@ func (s *Server) publicDemand(ctx context.Context, w io.Writer, x extractRequest
 	if f.Batch != 0 || f.Edition != 0 {
 		return 0, badRequest{"Batch og udgave kan kun vælges af analytikere for efterspørgsel. (Batch and edition filters of demand are for analysts.)"}
 	}
-	var all []analysis.Finding
-	err := s.Store.Read(ctx, func(rd *queries.Reader) error {
-		var err error
-		all, err = Findings(ctx, rd, queries.View{}, s.Analysis, f.Lang)
-		return err
-	})
+	selected, err := s.extractFindings(ctx, x) // the public's: published
 	if err != nil {
 		return 0, err
 	}
@@ -51,10 +46,8 @@ func (s *Server) publicDemand(ctx context.Context, w io.Writer, x extractRequest
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	var rows int64
-	for _, g := range all {
-		if g.Kind != analysis.KindGap || g.Area == data.RegionCode || g.PlaceType == data.PlaceTypeAll.Code ||
-			(f.Year != 0 && g.Year != f.Year) || (f.TargetGroup != "" && g.TargetGroup != f.TargetGroup) ||
-			(f.PlaceType != "" && g.PlaceType != f.PlaceType) || (f.Municipality != 0 && g.Area != f.Municipality) {
+	for _, g := range selected {
+		if g.Kind != analysis.KindGap || g.Area == data.RegionCode || g.PlaceType == data.PlaceTypeAll.Code {
 			continue
 		}
 		m, _ := data.MunicipalityByCode(g.Area)

@@ -63,9 +63,9 @@ type extractRequest struct {
 func (s *Server) parseExtract(c *echo.Context) (extractRequest, error) {
 	var x extractRequest
 	name, format, _ := strings.Cut(c.Param("file"), ".")
-	d, ok := ExtractDataset(name)
+	d, ok := data.ExtractByName(name)
 	if _, known := extractFormats[format]; !ok || !known {
-		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv, .xlsx eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), ExtractNames()))
+		return x, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("Ukendt udtræk %q: DATASÆT.parquet, .csv, .xlsx eller .arrow (datasæt: %s). (Unknown extract.)", c.Param("file"), data.ExtractNames()))
 	}
 	x.dataset, x.format = d, format
 	r, err := parseRequest(c)
@@ -177,6 +177,12 @@ func (s *Server) logExport(who, role string, x extractRequest, args string, rows
 	if err := s.Store.LogExport(context.Background(), e); err != nil {
 		s.Logger.Error("export log", "error", err)
 	}
+}
+
+// builtInGo says whether the extract is built in Go rather than read from a table by DuckDB: the findings,
+// and the public's demand and purchases (from the findings). DuckDB's COPY cannot write those.
+func (x extractRequest) builtInGo() bool {
+	return x.dataset == data.FindingsExtract || x.public && fromFindings[x.dataset.Name]
 }
 
 // writeExtract streams the extract to w in its format and counts the rows. Nothing is written before the
@@ -338,9 +344,9 @@ func (d Deps) exportRequest(req ExportRequest) (*Server, extractRequest, error) 
 	if err != nil {
 		return nil, extractRequest{}, err
 	}
-	ds, ok := ExtractDataset(req.Dataset)
+	ds, ok := data.ExtractByName(req.Dataset)
 	if _, known := extractFormats[req.Format]; !ok || !known {
-		return nil, extractRequest{}, fmt.Errorf("unknown dataset or format %s.%s: datasets %s; formats parquet, csv, xlsx, arrow", req.Dataset, req.Format, ExtractNames())
+		return nil, extractRequest{}, fmt.Errorf("unknown dataset or format %s.%s: datasets %s; formats parquet, csv, xlsx, arrow", req.Dataset, req.Format, data.ExtractNames())
 	}
 	x := extractRequest{dataset: ds, format: req.Format, filter: req.Filter, excelDA: req.ExcelDA && req.Format == "csv"}
 	if err := checkExtract(ds, x.filter); err != nil {
@@ -357,7 +363,9 @@ func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progres
 	}
 	var rows int64
 	switch {
-	case x.format == "parquet" && req.Path != "" && x.dataset == data.FindingsExtract: // built in Go, to the file
+	case x.format == "parquet" && req.Path != "" && !x.builtInGo():
+		rows, err = s.copyParquet(ctx, nil, x, req.Path)
+	case req.Path != "": // built in Go: written to the file here
 		var f *os.File
 		if f, err = os.Create(req.Path); err == nil {
 			rows, err = s.writeExtract(ctx, f, x, progress)
@@ -365,8 +373,6 @@ func Export(ctx context.Context, d Deps, req ExportRequest, w io.Writer, progres
 				err = cerr
 			}
 		}
-	case x.format == "parquet" && req.Path != "":
-		rows, err = s.copyParquet(ctx, nil, x, req.Path)
 	default:
 		rows, err = s.writeExtract(ctx, w, x, progress)
 	}
@@ -384,7 +390,7 @@ func ExportPartitioned(ctx context.Context, d Deps, req ExportRequest, by []stri
 		return 0, err
 	}
 	defer func() { s.logExport(req.Who, "cli", x, req.Args, rows, err) }()
-	if x.dataset == data.FindingsExtract {
+	if x.builtInGo() {
 		return 0, errors.New("--partition-by is for the datasets, not the findings: export them as one file")
 	}
 	var cols []string

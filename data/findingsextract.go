@@ -22,3 +22,14 @@ var FindingsExtract = &Dataset{
 		{Name: "url", Kind: KindText, DA: "siden der viser tallene", EN: "the page that shows the numbers"},
 	},
 }
+
+// ExtractByName is the dataset, or the findings, an extract names.
+func ExtractByName(name string) (*Dataset, bool) {
+	if Normalize(name) == FindingsExtract.Name {
+		return FindingsExtract, true
+	}
+	return DatasetByName(name)
+}
+
+// ExtractNames lists what an extract may name: the datasets and the findings.
+func ExtractNames() string { return DatasetNames() + ", " + FindingsExtract.Name }

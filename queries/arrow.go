@@ -17,7 +17,7 @@ import (
 // SupplyArrow streams the supply series (see Supply) as Arrow record batches to fn, for extracts and any
 // consumer that takes columns rather than rows. It needs the build tag duckdb_arrow (set by the Makefile).
 func (s *Store) SupplyArrow(ctx context.Context, v View, fn func(arrow.RecordBatch) error) error {
-	return s.arrowQuery(ctx, query("supply"), []any{int64(data.RegionCode), v.Draft}, nil, fn)
+	return s.arrow(ctx, query("supply"), []any{int64(data.RegionCode), v.Draft}, nil, fn)
 }
 
 // Extract streams the extract of dataset d under f (ExtractSQL): its schema to start (also when there are
@@ -29,12 +29,7 @@ func (s *Store) Extract(ctx context.Context, d *data.Dataset, f ExtractFilter, s
 		return err
 	}
 	s.counts.queries.Add(1)
-	return s.arrowQuery(ctx, q, args, start, fn)
-}
-
-// arrowQuery runs q with args on a connection of the pool (see Reader.arrow).
-func (s *Store) arrowQuery(ctx context.Context, q string, args []any, start func(*arrow.Schema) error, fn func(arrow.RecordBatch) error) error {
-	return s.Reader.arrow(ctx, q, args, start, fn)
+	return s.arrow(ctx, q, args, start, fn)
 }
 
 // batches runs the named query with args on the reader's connection (in its transaction, if it has one)

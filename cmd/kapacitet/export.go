@@ -41,8 +41,8 @@ func runExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("export needs one DATASET (%s)", data.DatasetNames())
 	}
-	if _, ok := dashboards.ExtractDataset(pos[0]); !ok {
-		return usagef("unknown dataset %q; datasets: %s", pos[0], dashboards.ExtractNames())
+	if _, ok := data.ExtractByName(pos[0]); !ok {
+		return usagef("unknown dataset %q; datasets: %s", pos[0], data.ExtractNames())
 	}
 	switch {
 	case *format != "parquet" && *format != "csv" && *format != "xlsx" && *format != "arrow":
