@@ -12,8 +12,8 @@ import (
 	"github.com/kapacitet/kapacitet/queries"
 )
 
-// dataPage is /data: what is loaded and published. A first cut for the yearly round (editions, rows per
-// dataset and year, who has delivered, templates); the dashboards issue adds the downloads.
+// dataPage is /data: what is loaded and published (editions, rows per dataset and year, the findings per
+// year, who has delivered, templates) and the extracts of every dataset and of the findings.
 type dataPage struct {
 	pageHead  // its Year is the year of the delivery round shown
 	T         map[string]string
@@ -40,12 +40,12 @@ type extractLinks struct {
 	Formats []templateLink
 }
 
-// extractLinksOf lists the extracts of every dataset with the filters of r that apply to it (a filter on a
-// column a dataset lacks is left out of its links).
+// extractLinksOf lists the extracts of every dataset and of the findings with the filters of r that apply to
+// it (a filter on a column a dataset lacks is left out of its links).
 func extractLinksOf(r *request) []extractLinks {
 	all := extractFilterOf(r)
 	var out []extractLinks
-	for _, d := range data.Datasets {
+	for _, d := range append(slices.Clip(data.Datasets), data.FindingsExtract) {
 		q := url.Values{"lang": {r.Lang}}
 		f := queries.ExtractFilter{Draft: all.Draft, Year: all.Year}
 		if f.Year != 0 {
@@ -67,7 +67,7 @@ func extractLinksOf(r *request) []extractLinks {
 			if p.value == "" || p.value == "0" {
 				continue
 			}
-			if _, _, err := queries.ExtractSQL(d, with); err == nil { // a filter the dataset has
+			if checkExtract(d, with) == nil { // a filter the dataset has
 				f = with
 				q.Set(p.param, p.value)
 			}
@@ -94,14 +94,21 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 	if err != nil {
 		return p, err
 	}
-	seen := map[int]bool{}
 	for _, c := range counts {
-		if !seen[c.Year] {
-			seen[c.Year] = true
-			p.Years = append(p.Years, c.Year)
-		}
+		p.Years = append(p.Years, c.Year)
+	}
+	// the findings the viewer sees (published, or with draft those of the current rows), counted by year
+	findings, err := Findings(ctx, rd, r.View, s.Analysis, r.Lang)
+	if err != nil {
+		return p, err
+	}
+	perYear := map[int]int64{}
+	for _, f := range findings {
+		p.Years = append(p.Years, f.Year)
+		perYear[f.Year]++
 	}
 	slices.Sort(p.Years)
+	p.Years = slices.Compact(p.Years)
 	for _, d := range data.Datasets {
 		row := datasetRow{Name: datasetName(d, r.Lang), Rows: make([]int64, len(p.Years))}
 		for _, c := range counts {
@@ -117,6 +124,11 @@ func (s *Server) buildDataPage(ctx context.Context, rd *queries.Reader, r *reque
 		p.Datasets = append(p.Datasets, row)
 		p.Templates = append(p.Templates, templateLink{Name: row.Name, URL: "/data/templates/" + d.Name + ".xlsx"})
 	}
+	found := datasetRow{Name: datasetName(data.FindingsExtract, r.Lang), Total: int64(len(findings))}
+	for _, y := range p.Years {
+		found.Rows = append(found.Rows, perYear[y])
+	}
+	p.Datasets = append(p.Datasets, found)
 	p.Extracts = extractLinksOf(r)
 	// the delivery round: the year asked for, or the latest with any rows loaded (drafts too: who has
 	// delivered is public, as counts)

@@ -1,6 +1,8 @@
 package dashboards_test
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"html"
 	"regexp"
@@ -97,6 +99,54 @@ func TestDataPage(t *testing.T) {
 	}
 	if res, csv := get(t, srv.URL+link[1]); res.StatusCode != 200 || strings.Count(csv, "\n") != nwant+1 {
 		t.Errorf("the capacity CSV: %d, %d lines, want %d", res.StatusCode, strings.Count(csv, "\n"), nwant+1)
+	}
+	// the findings: a row of the published findings per year, counted here from the findings API, and their
+	// extract with the page's filters, which leads to the findings the API gives for them
+	_, all := get(t, srv.URL+"/api/v1/findings?municipality=all")
+	var list struct {
+		Items []struct {
+			Year int `json:"year"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(all), &list); err != nil || len(list.Items) == 0 {
+		t.Fatalf("the findings API: %v, %d findings", err, len(list.Items))
+	}
+	perYear := map[int]int{}
+	for _, f := range list.Items {
+		perYear[f.Year]++
+	}
+	cells := ""
+	for y := 2019; y <= 2023; y++ {
+		cells += fmt.Sprintf(`<td class="n">%s</td>`, danish(int64(perYear[y])))
+	}
+	if row := "<tr><th scope=\"row\">Fund</th>" + cells + fmt.Sprintf(`<td class="n">%s</td>`, danish(int64(len(list.Items)))) + "</tr>"; !strings.Contains(body, row) {
+		t.Errorf("/data lacks the findings row %s", row)
+	}
+	for _, format := range []string{"parquet", "csv", "xlsx", "arrow"} {
+		if !strings.Contains(body, `href="/api/v1/extracts/findings.`+format+`?lang=da" download`) {
+			t.Errorf("/data lacks the findings extract as %s", format)
+		}
+	}
+	_, narrow := get(t, srv.URL+"/data?year=2023&target_group=autisme-boern&municipality=851&place_type=doegn")
+	narrow = html.UnescapeString(narrow)
+	link = regexp.MustCompile(`href="(/api/v1/extracts/findings\.csv\?[^"]*)"`).FindStringSubmatch(narrow)
+	if link == nil {
+		t.Fatal("no findings CSV link on /data with filters")
+	}
+	for _, p := range []string{"year=2023", "target_group=autisme-boern", "municipality=851", "place_type=doegn"} {
+		if !strings.Contains(link[1], p) {
+			t.Errorf("the findings CSV link %s lacks %s", link[1], p)
+		}
+	}
+	_, selected := get(t, srv.URL+"/api/v1/findings?year=2023&target_group=autisme-boern&municipality=851&place_type=doegn")
+	list.Items = nil
+	if err := json.Unmarshal([]byte(selected), &list); err != nil || len(list.Items) == 0 {
+		t.Fatalf("the findings of Aalborg's autism places in 2023: %v, %d", err, len(list.Items))
+	}
+	res, found := get(t, srv.URL+link[1])
+	records, err := csv.NewReader(strings.NewReader(found)).ReadAll()
+	if res.StatusCode != 200 || err != nil || len(records) != len(list.Items)+1 {
+		t.Errorf("the findings CSV of the filters: %d, %v, %d rows, the API %d findings", res.StatusCode, err, len(records)-1, len(list.Items))
 	}
 	_, en := get(t, srv.URL+"/data?lang=en")
 	if !strings.Contains(en, "Edition 1, published ") || !strings.Contains(en, "Data and editions") || !strings.Contains(en, `lang="en"`) {
