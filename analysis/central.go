@@ -66,7 +66,7 @@ func CentralAnnouncements(in Input, flows []data.PurchaseFlow, cfg Config, lang 
 				f.GapShare = &share
 			}
 			if sr.hidden != nil {
-				hideDemand(&f, sr.hidden)
+				hideDemand(&f, hiddenAt(&f, sr.hidden))
 				// the purchases outside the region are the region's "elsewhere" in the viewer's purchase table
 				if shown := flowsHidden[FlowCell{y, g, data.RegionCode, "elsewhere", 0}].Shown(); shown != "" {
 					f.hide("bought_outside_region", shown)

@@ -188,30 +188,19 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		nkeys++
 	}
 	// each series' demand by year (the years of yearList), read once rather than year by year from the map,
-	// and whether any of its cells is hidden from a viewer
+	// and its cells hidden from a viewer
 	yearIndex := make(map[int]int, len(yearList))
 	for i, y := range yearList {
 		yearIndex[y] = i
 	}
-	byYear := map[seriesKey][]int64{}
-	for k, v := range demand {
-		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
-		vals := byYear[sk]
-		if vals == nil {
-			vals = make([]int64, len(yearList))
-			byYear[sk] = vals
-		}
-		vals[yearIndex[k.Year]] = v
-	}
-	hiddenIn := map[seriesKey]bool{}
-	for k := range hidden {
-		hiddenIn[seriesKey{k.Area, k.TargetGroup, k.PlaceType}] = true
-	}
+	byYear := bySeries(demand, yearIndex)
+	hiddenIn := bySeries(hidden, yearIndex) // a year not among yearList is read from hidden itself
 	// First each cell's severity and trend, then the order of its findings (a gap, and a growing finding
 	// when its forecast exceeds supply), then each finding written once, in its place in that order: findings
 	// are large to copy, and there are many.
 	type cell struct {
 		k         Key
+		s, d      int64 // supply and demand
 		sev       string
 		tb        *trendBox
 		pos, gpos int // the places of its gap and growing findings in the output
@@ -219,12 +208,13 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 	cells := make([]cell, 0, nkeys)
 	ngrowing := 0
 	for k := range keys {
-		sev := cfg.Severity(supply[k], demand[k])
+		s, d := supply[k], demand[k]
+		sev := cfg.Severity(s, d)
 		if sev == "" {
 			continue
 		}
-		tb := trend(byYear[seriesKey{k.Area, k.TargetGroup, k.PlaceType}], yearList, yearIndex[k.Year], supply[k], cfg)
-		cells = append(cells, cell{k: k, sev: sev, tb: tb})
+		tb := trend(byYear[seriesKey{k.Area, k.TargetGroup, k.PlaceType}], yearList, yearIndex[k.Year], s, cfg)
+		cells = append(cells, cell{k: k, s: s, d: d, sev: sev, tb: tb})
 		if tb.Growing {
 			ngrowing++
 		}
@@ -248,7 +238,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 	for _, c := range cells {
 		k, tb := c.k, c.tb
 		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
-		s, d := supply[k], demand[k]
+		s, d := c.s, c.d
 		f := &out[c.pos]
 		*f = Finding{
 			ID:   "gap-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
@@ -262,8 +252,13 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
 		}
-		if hiddenIn[sk] {
-			hideDemand(f, hidden)
+		if hs := hiddenIn[sk]; hs != nil {
+			hideDemand(f, func(y int) Hidden {
+				if i, ok := yearIndex[y]; ok {
+					return hs[i]
+				}
+				return hidden[Key{y, k.Area, k.TargetGroup, k.PlaceType}]
+			})
 		}
 		f.Sentence, f.URL = gapSentence(*f, cfg, lang), Link(*f)
 		if tb.Growing {
@@ -272,6 +267,24 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			g.ID = "growing" + f.ID[len("gap"):]
 			g.Kind, g.Severity = KindGrowing, growingSeverity(c.sev)
 			g.Sentence, g.URL = growingSentence(*g, lang), Link(*g)
+		}
+	}
+	return out
+}
+
+// bySeries gathers the cells of m by series, each series' values in the order of the years of yearIndex (a
+// cell of another year is left out).
+func bySeries[V any](m map[Key]V, yearIndex map[int]int) map[seriesKey][]V {
+	out := map[seriesKey][]V{}
+	for k, v := range m {
+		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
+		vals := out[sk]
+		if vals == nil {
+			vals = make([]V, len(yearIndex))
+			out[sk] = vals
+		}
+		if i, ok := yearIndex[k.Year]; ok {
+			vals[i] = v
 		}
 	}
 	return out

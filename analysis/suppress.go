@@ -165,12 +165,17 @@ func prepare(in Input) series {
 	return s
 }
 
+// hiddenAt is at for hideDemand from the map of hidden demand cells: finding f's cell of each year.
+func hiddenAt(f *Finding, hidden map[Key]Hidden) func(year int) Hidden {
+	k := Key{Year: f.Year, Area: f.Area, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType}
+	return func(y int) Hidden { k.Year = y; return hidden[k] }
+}
+
 // hideDemand hides from a gap finding every number that rests on hidden demand: its demand, gap and share;
 // the trend's demand in a hidden year and the changes computed from it; and the forecast (and its band) when
 // any year of the series is hidden. The severity and whether demand is growing stay, as PRODUCT.md allows.
-func hideDemand(f *Finding, hidden map[Key]Hidden) {
-	k := Key{Year: f.Year, Area: f.Area, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType}
-	at := func(y int) Hidden { kk := k; kk.Year = y; return hidden[kk] }
+// at(y) is whether the finding's demand cell of year y is hidden.
+func hideDemand(f *Finding, at func(year int) Hidden) {
 	mark := func(field string, h Hidden) { f.hide(field, h.Shown()) }
 	if h := at(f.Year); h != Shown {
 		mark("demand", h)

@@ -323,6 +323,7 @@ func run(nrows int, national scale.Options, check bool) error {
 	}
 	fmt.Println("vs baseline: ingest, speed/baseline (higher is better); findings, time/baseline (lower is better; issue 4: at most 1.5, and the demo's under 50ms)")
 	fmt.Println("findings rows: rows are findings; their baseline's peak RSS: demo", mib(demoFig.basePeak), "national", mib(natFig.basePeak))
+	fmt.Printf("findings' reads alone (the same series read into Go values, no analysis; median of %d rounds): demo %s, national %s\n", rounds, demoFig.readsNote(), natFig.readsNote())
 	summarizeMain([]result{baseline, load, slow, dry}, findings, natFindings, publish, ready)
 	fmt.Println("publish row: rows are those its baseline read, the bare aggregates of the current rows; ready row: the median of three starts of the binary, its baseline DuckDB's open of the same file with a first query in this process")
 	if check && printed != 8 {
@@ -355,6 +356,7 @@ func run(nrows int, national scale.Options, check bool) error {
 type findingsFigures struct {
 	findings        int
 	perOp, baseline time.Duration // medians over the rounds
+	reads           time.Duration // the median of the findings' reads into Go values, with no analysis
 	peak, basePeak  int64
 	rows            []queries.AggregateRows
 }
@@ -370,7 +372,7 @@ func benchFindings(ctx context.Context, st *queries.Store, cfg analysis.Config) 
 			failure = err
 		}
 	}
-	var perOp, baseline []time.Duration
+	var perOp, baseline, reads []time.Duration
 	for range rounds {
 		debug.FreeOSMemory()
 		resetPeak()
@@ -399,9 +401,44 @@ func benchFindings(ctx context.Context, st *queries.Store, cfg analysis.Config) 
 		})
 		f.peak = max(f.peak, peakRSS())
 		perOp = append(perOp, time.Duration(fr.NsPerOp()))
+		debug.FreeOSMemory()
+		rr := testing.Benchmark(func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				fail(st.Read(ctx, func(rd *queries.Reader) error { return readSeries(ctx, rd, queries.View{}) }))
+			}
+		})
+		reads = append(reads, time.Duration(rr.NsPerOp()))
 	}
-	f.perOp, f.baseline = median(perOp), median(baseline)
+	f.perOp, f.baseline, f.reads = median(perOp), median(baseline), median(reads)
 	return f, failure
+}
+
+// readSeries reads what dashboards.ComputeFindings reads, in its order and into the same Go values, and
+// runs no analysis: what is left of the findings' time over it is the analysis. Keep it in step with
+// dashboards/findings.go.
+func readSeries(ctx context.Context, rd *queries.Reader, v queries.View) error {
+	if _, err := dashboards.AnalysisInput(ctx, rd, v); err != nil {
+		return err
+	}
+	if _, err := rd.PurchaseFlows(ctx, v); err != nil {
+		return err
+	}
+	if _, err := rd.TariffLines(ctx, v); err != nil {
+		return err
+	}
+	if _, err := rd.OfferOccupancy(ctx, v); err != nil {
+		return err
+	}
+	_, err := rd.CapacityLines(ctx, v)
+	return err
+}
+
+// readsNote says how long the reads alone took beside the baseline and the findings.
+func (f findingsFigures) readsNote() string {
+	if f.baseline <= 0 || f.perOp <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s (%.2f × the baseline; the analysis adds %s)", duration(f.reads), float64(f.reads)/float64(f.baseline), duration(f.perOp-f.reads))
 }
 
 // result is the table row of the figures.

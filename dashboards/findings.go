@@ -93,7 +93,7 @@ func computeFindings(ctx context.Context, st *queries.Reader, v queries.View, cf
 			return err
 		}
 		run(1, func() []analysis.Finding {
-			var offers []analysis.OfferYear
+			offers := make([]analysis.OfferYear, 0, len(occ))
 			for _, o := range occ {
 				offers = append(offers, analysis.OfferYear{Year: o.Year, OfferID: o.OfferID, Name: o.Name, Location: o.Location,
 					TargetGroup: o.TargetGroup, Places: o.Places, Occupied: data.Hundredths(o.OccupiedH), HasOccupied: o.HasOccupied,

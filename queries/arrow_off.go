@@ -27,7 +27,7 @@ func (s *Store) Extract(ctx context.Context, d *data.Dataset, f ExtractFilter, s
 }
 
 // batches, without the duckdb_arrow tag, reads the named query's rows through database/sql and hands them to
-// fn as record batches of up to batchRows rows: the same columns Reader.values reads with the tag, only
+// fn as record batches of up to batchRows rows: the same columns collect reads with the tag, only
 // slower (a value boxed per cell). The series' columns are integers, strings and truth values.
 func (s *Reader) batches(ctx context.Context, name string, args []any, fn func(arrow.RecordBatch) error) error {
 	rs, err := s.q.QueryContext(ctx, query(name), args...)

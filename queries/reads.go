@@ -102,34 +102,48 @@ func (s *Reader) rows(ctx context.Context, name string, args []any, scan func(*s
 	return nil
 }
 
-// values reads the rows of the named query from its Arrow record batches (batches), one row at a time in a
-// rowValues that reads the columns by type (rowValues.int, .str, ...): the large series the analysis reads
-// go through it. Columns are read as they come, with no value boxed per cell as database/sql's rows do, and
-// each distinct string is copied out of the batch once (codes repeat in every row). A column of a type its
-// reader does not expect is an error naming the column; NULL reads as 0, "" or false. n is the number of
-// columns the query must have.
-func (s *Reader) values(ctx context.Context, name string, args []any, n int, fn func(r *rowValues)) error {
-	r := &rowValues{strs: map[string]string{}}
+// collect reads the rows of the named query from its Arrow record batches (batches) into a slice, one
+// element per row made by row from a rowValues that reads the columns by type (rowValues.int, .str, ...):
+// the large series the analysis reads go through it. The batches are held until the last has come, so that
+// the slice is made once at its length. Columns are read with no value boxed per cell as database/sql's rows
+// do, and each distinct string is copied out of the batches once (codes repeat in every row). A column of a
+// type its reader does not expect is an error naming the column; NULL reads as 0, "" or false. n is the
+// number of columns the query must have.
+func collect[T any](ctx context.Context, s *Reader, name string, args []any, n int, row func(r *rowValues) T) ([]T, error) {
+	var held []arrow.RecordBatch
+	defer func() {
+		for _, b := range held {
+			b.Release()
+		}
+	}()
+	rows := 0
 	err := s.batches(ctx, name, args, func(b arrow.RecordBatch) error {
 		if int(b.NumCols()) != n {
 			return fmt.Errorf("%d columns, want %d", b.NumCols(), n)
 		}
-		r.cols = b.Columns()
-		for r.row = 0; r.row < int(b.NumRows()); r.row++ {
-			fn(r)
-			if r.err != nil {
-				return r.err
-			}
-		}
+		b.Retain()
+		held = append(held, b)
+		rows += int(b.NumRows())
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: %s: %w", name, err)
+		return nil, fmt.Errorf("store: %s: %w", name, err)
 	}
-	return nil
+	out := make([]T, 0, rows)
+	r := &rowValues{strs: map[string]string{}}
+	for _, b := range held {
+		r.cols = b.Columns()
+		for r.row = 0; r.row < int(b.NumRows()); r.row++ {
+			out = append(out, row(r))
+			if r.err != nil {
+				return nil, fmt.Errorf("store: %s: %w", name, r.err)
+			}
+		}
+	}
+	return out, nil
 }
 
-// rowValues is one row of a record batch (values reads them).
+// rowValues is one row of a record batch (collect reads them).
 type rowValues struct {
 	cols []arrow.Array
 	row  int
@@ -267,11 +281,9 @@ type Cell struct {
 }
 
 func (s *Reader) cells(ctx context.Context, name string, v View) ([]Cell, error) {
-	var out []Cell
-	err := s.values(ctx, name, []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) {
-		out = append(out, Cell{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), PlaceType: r.str(3), Value: r.int64(4)})
+	return collect(ctx, s, name, []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) Cell {
+		return Cell{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), PlaceType: r.str(3), Value: r.int64(4)}
 	})
-	return out, err
 }
 
 // Supply returns places by year, location municipality, target group and place type.
@@ -294,44 +306,36 @@ type SurveyCount struct {
 
 // Survey returns survey answer counts by year, municipality and target group.
 func (s *Reader) Survey(ctx context.Context, v View) ([]SurveyCount, error) {
-	var out []SurveyCount
-	err := s.values(ctx, "survey", []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) {
-		out = append(out, SurveyCount{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), Low: r.int(3), Scored: r.int(4)})
+	return collect(ctx, s, "survey", []any{data.RegionCode, v.Draft}, 5, func(r *rowValues) SurveyCount {
+		return SurveyCount{Year: r.int(0), Municipality: r.int(1), TargetGroup: r.str(2), Low: r.int(3), Scored: r.int(4)}
 	})
-	return out, err
 }
 
 // CapacityLines returns every capacity line of the region's municipalities per year.
 func (s *Reader) CapacityLines(ctx context.Context, v View) ([]data.CapacityLine, error) {
-	var out []data.CapacityLine
-	err := s.values(ctx, "capacity_lines", []any{data.RegionCode, v.Draft}, 10, func(r *rowValues) {
-		out = append(out, data.CapacityLine{Year: r.int(0), Location: r.int(1), Category: r.str(2), TargetGroup: r.str(3),
-			PlaceType: r.str(4), OfferID: r.str(5), OfferName: r.str(6), Ownership: r.str(7), Agreement: r.bool(8), Places: r.int64(9)})
+	return collect(ctx, s, "capacity_lines", []any{data.RegionCode, v.Draft}, 10, func(r *rowValues) data.CapacityLine {
+		return data.CapacityLine{Year: r.int(0), Location: r.int(1), Category: r.str(2), TargetGroup: r.str(3),
+			PlaceType: r.str(4), OfferID: r.str(5), OfferName: r.str(6), Ownership: r.str(7), Agreement: r.bool(8), Places: r.int64(9)}
 	})
-	return out, err
 }
 
 // PurchaseFlows returns the purchases by year, buyer, location of the offer, target group and place type.
 func (s *Reader) PurchaseFlows(ctx context.Context, v View) ([]data.PurchaseFlow, error) {
-	var out []data.PurchaseFlow
-	err := s.values(ctx, "purchase_flows", []any{v.Draft}, 6, func(r *rowValues) {
-		out = append(out, data.PurchaseFlow{Year: r.int(0), Buyer: r.int(1), Location: r.int(2), TargetGroup: r.str(3),
-			PlaceType: r.str(4), PlacesH: r.int64(5)})
+	return collect(ctx, s, "purchase_flows", []any{v.Draft}, 6, func(r *rowValues) data.PurchaseFlow {
+		return data.PurchaseFlow{Year: r.int(0), Buyer: r.int(1), Location: r.int(2), TargetGroup: r.str(3),
+			PlaceType: r.str(4), PlacesH: r.int64(5)}
 	})
-	return out, err
 }
 
 // TariffLines returns the tariffs of the offers located in the region, per year.
 func (s *Reader) TariffLines(ctx context.Context, v View) ([]data.TariffLine, error) {
-	var out []data.TariffLine
-	err := s.values(ctx, "tariff_lines", []any{data.RegionCode, v.Draft}, 7, func(r *rowValues) {
+	return collect(ctx, s, "tariff_lines", []any{data.RegionCode, v.Draft}, 7, func(r *rowValues) data.TariffLine {
 		l := data.TariffLine{Year: r.int(0), OfferID: r.str(1), OfferName: r.str(2), Location: r.int(3), TariffType: r.str(5), AmountH: r.int64(6)}
 		if groups := r.str(4); groups != "" {
 			l.TargetGroups = strings.Split(groups, ";")
 		}
-		out = append(out, l)
+		return l
 	})
-	return out, err
 }
 
 // OfferOccupancy is an offer's places and occupancy in a year.
@@ -348,13 +352,11 @@ type OfferOccupancy struct {
 
 // OfferOccupancy returns every offer's places and occupancy per year.
 func (s *Reader) OfferOccupancy(ctx context.Context, v View) ([]OfferOccupancy, error) {
-	var out []OfferOccupancy
-	err := s.values(ctx, "offer_occupancy", []any{v.Draft}, 12, func(r *rowValues) {
-		out = append(out, OfferOccupancy{Year: r.int(0), OfferID: r.str(1), Name: r.str(2), Location: r.int(3), TargetGroup: r.str(4),
+	return collect(ctx, s, "offer_occupancy", []any{v.Draft}, 12, func(r *rowValues) OfferOccupancy {
+		return OfferOccupancy{Year: r.int(0), OfferID: r.str(1), Name: r.str(2), Location: r.int(3), TargetGroup: r.str(4),
 			Places: r.int64(5), OccupiedH: r.int64(6), HasOccupied: r.bool(7), BudgetedH: r.int64(8), Enhanced: r.bool(9),
-			Secure: r.bool(10), National: r.bool(11)})
+			Secure: r.bool(10), National: r.bool(11)}
 	})
-	return out, err
 }
 
 // OfferRef is what a capacity line needs to know of the offer it names.
