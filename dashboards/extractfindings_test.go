@@ -115,6 +115,20 @@ func TestFindingsExtract(t *testing.T) {
 		if who.token == "" && hidden == 0 {
 			t.Errorf("the public's findings of 2023 hide no demand: the check of hidden cells checked nothing")
 		}
+		// each of the four exports is in the export log with its rows and filters
+		log, err := st.ExportLog(t.Context(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logged := map[string]bool{}
+		for _, e := range log {
+			if e.Dataset == "findings" && e.Rows == int64(len(list.Items)) && strings.Contains(e.Args, "year=2023") && (e.Role == "analyst") == (who.token != "") {
+				logged[e.Format] = true
+			}
+		}
+		if len(logged) != 4 {
+			t.Errorf("%s: the export log has the findings in %v, want all four formats: %+v", who.name, logged, log)
+		}
 	}
 	for _, q := range []string{"batch=1", "edition=1", "category=privat"} {
 		if code, body := getAs(t, srv.URL+"/api/v1/extracts/findings.csv?"+q, ""); code != 400 || !strings.Contains(body, "findings take") {
