@@ -162,94 +162,107 @@ func (cfg Config) Severity(s, d int64) string {
 // ordered by year, area, severity (worst first), target group and place type.
 func Gaps(in Input, cfg Config, lang string) []Finding {
 	sr := prepare(in)
-	supply, demand, yearList, hidden := sr.supply, sr.demand, sr.years, sr.hidden
-	// A year with demand data but no line for a group is a year with demand 0 for that group (and likewise for
-	// supply); a year without any demand data, or without any supply data, has no gap findings at all.
-	demandYears := map[int]bool{}
-	for _, y := range yearList {
-		demandYears[y] = true
-	}
-	// the keys: those of demand, then those of supply without demand, in years with both kinds of data
-	counted := func(k Key) bool { return sr.supplyYears[k.Year] && demandYears[k.Year] }
-	keys := func(yield func(Key) bool) {
-		for k := range demand {
-			if counted(k) && !yield(k) {
-				return
-			}
-		}
-		for k := range supply {
-			if _, both := demand[k]; !both && counted(k) && !yield(k) {
-				return
-			}
-		}
-	}
-	nkeys := 0
-	for range keys {
-		nkeys++
-	}
-	// each series' demand by year (the years of yearList), read once rather than year by year from the map,
-	// and its cells hidden from a viewer
+	yearList, hidden := sr.years, sr.hidden
+	// Each series (area, target group, place type) by year: its demand, its supply and its cells hidden from
+	// a viewer, in the years of yearList (the years with demand data), read once from the maps. A year with
+	// demand data but no line for a group is a year with demand 0 for that group (and likewise for supply); a
+	// year without any demand data, or without any supply data, has no gap findings at all.
 	yearIndex := make(map[int]int, len(yearList))
 	for i, y := range yearList {
 		yearIndex[y] = i
 	}
-	byYear := bySeries(demand, yearIndex)
+	demand, supply := bySeries(sr.demand, yearIndex), bySeries(sr.supply, yearIndex)
 	hiddenIn := bySeries(hidden, yearIndex) // a year not among yearList is read from hidden itself
-	// First each cell's severity and trend, then the order of its findings (a gap, and a growing finding
-	// when its forecast exceeds supply), then each finding written once, in its place in that order: findings
-	// are large to copy, and there are many.
+	counted := make([]bool, len(yearList))
+	for i, y := range yearList {
+		counted[i] = sr.supplyYears[y]
+	}
+	series := make([]seriesKey, 0, len(demand)+len(supply))
+	for sk := range demand {
+		series = append(series, sk)
+	}
+	for sk := range supply {
+		if _, both := demand[sk]; !both {
+			series = append(series, sk)
+		}
+	}
+	// First each cell's severity and trend (a cell with supply or demand: a key of either map, as a cell
+	// with neither is no finding), then the order of its findings (a gap, and a growing finding when its
+	// forecast exceeds supply), then each finding written once, in its place in that order: findings are
+	// large to copy, and there are many.
 	type cell struct {
-		k         Key
+		sk        seriesKey
+		year      int
 		s, d      int64 // supply and demand
 		sev       string
 		tb        *trendBox
 		pos, gpos int // the places of its gap and growing findings in the output
 	}
-	cells := make([]cell, 0, nkeys)
+	ncells := 0
+	for _, sk := range series {
+		dem, sup := demand[sk], supply[sk]
+		for i := range yearList {
+			if counted[i] && (dem != nil && dem[i] != 0 || sup != nil && sup[i] != 0) {
+				ncells++
+			}
+		}
+	}
+	cells := make([]cell, 0, ncells)
 	ngrowing := 0
-	for k := range keys {
-		s, d := supply[k], demand[k]
-		sev := cfg.Severity(s, d)
-		if sev == "" {
-			continue
-		}
-		tb := trend(byYear[seriesKey{k.Area, k.TargetGroup, k.PlaceType}], yearList, yearIndex[k.Year], s, cfg)
-		cells = append(cells, cell{k: k, s: s, d: d, sev: sev, tb: tb})
-		if tb.Growing {
-			ngrowing++
+	for _, sk := range series {
+		dem, sup := demand[sk], supply[sk]
+		for i, y := range yearList {
+			if !counted[i] {
+				continue
+			}
+			var s, d int64
+			if sup != nil {
+				s = sup[i]
+			}
+			if dem != nil {
+				d = dem[i]
+			}
+			sev := cfg.Severity(s, d)
+			if sev == "" {
+				continue
+			}
+			tb := trend(dem, yearList, i, s, cfg)
+			cells = append(cells, cell{sk: sk, year: y, s: s, d: d, sev: sev, tb: tb})
+			if tb.Growing {
+				ngrowing++
+			}
 		}
 	}
-	order := make([]findingKey, 0, len(cells)+ngrowing)
-	for i, c := range cells { // i: 2 × the cell, + 1 for its growing finding
-		order = append(order, rankKey(c.k.Year, c.k.Area, c.sev, c.k.TargetGroup, c.k.PlaceType, KindGap, "", 2*i))
-		if c.tb.Growing {
-			order = append(order, rankKey(c.k.Year, c.k.Area, growingSeverity(c.sev), c.k.TargetGroup, c.k.PlaceType, KindGrowing, "", 2*i+1))
+	order := gapOrder(len(cells)+ngrowing, func(rank func(year, area int, sev, group, pt, kind string, i int)) {
+		for i, c := range cells { // i: 2 × the cell, + 1 for its growing finding
+			rank(c.year, c.sk.area, c.sev, c.sk.group, c.sk.placeType, KindGap, 2*i)
+			if c.tb.Growing {
+				rank(c.year, c.sk.area, growingSeverity(c.sev), c.sk.group, c.sk.placeType, KindGrowing, 2*i+1)
+			}
 		}
-	}
-	slices.SortFunc(order, compareFindings) // no ties: a cell has one finding of each kind
-	for n, o := range order {
-		if o.i%2 == 0 {
-			cells[o.i/2].pos = n
+	})
+	for n, i := range order {
+		if i%2 == 0 {
+			cells[i/2].pos = n
 		} else {
-			cells[o.i/2].gpos = n
+			cells[i/2].gpos = n
 		}
 	}
 	out := make([]Finding, len(order))
 	for _, c := range cells {
-		k, tb := c.k, c.tb
-		sk := seriesKey{k.Area, k.TargetGroup, k.PlaceType}
+		sk, tb := c.sk, c.tb
 		s, d := c.s, c.d
 		f := &out[c.pos]
 		*f = Finding{
-			ID:   "gap-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
-			Kind: KindGap, Severity: c.sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
+			ID:   "gap-" + strconv.Itoa(c.year) + "-" + strconv.Itoa(sk.area) + "-" + sk.group + "-" + sk.placeType,
+			Kind: KindGap, Severity: c.sev, Year: c.year, TargetGroup: sk.group, Area: sk.area, PlaceType: sk.placeType,
 			Supply: s, Demand: d, Gap: d - s, Trend: &tb.Trend,
 		}
 		if d > 0 {
 			tb.share = float64(d-s) / float64(d)
 			f.GapShare = &tb.share
 		}
-		if sc, ok := in.Survey[SurveyKey{k.Year, k.Area, k.TargetGroup}]; ok && sc.Scored > 0 {
+		if sc, ok := in.Survey[SurveyKey{c.year, sk.area, sk.group}]; ok && sc.Scored > 0 {
 			f.Survey = &sc
 		}
 		if hs := hiddenIn[sk]; hs != nil {
@@ -257,7 +270,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 				if i, ok := yearIndex[y]; ok {
 					return hs[i]
 				}
-				return hidden[Key{y, k.Area, k.TargetGroup, k.PlaceType}]
+				return hidden[Key{y, sk.area, sk.group, sk.placeType}]
 			})
 		}
 		f.Sentence, f.URL = gapSentence(*f, cfg, lang), Link(*f)
@@ -270,6 +283,58 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		}
 	}
 	return out
+}
+
+// gapOrder returns the findings each ranks (calling rank for each of them), n in all, as their i, in the
+// order of SortFindings. The findings have no ties (one of each kind per year, area, target group and place
+// type), so that order is that of their ranks alone; those are packed into one integer each when they fit,
+// which sorts several times faster than compareFindings.
+func gapOrder(n int, each func(rank func(year, area int, sev, group, pt, kind string, i int))) []int {
+	groups := map[string]uint64{}
+	minYear, maxYear, fits := math.MaxInt, math.MinInt, n < 1<<24
+	each(func(year, area int, _, group, _, _ string, _ int) {
+		groups[group] = 0
+		minYear, maxYear = min(minYear, year), max(maxYear, year)
+		fits = fits && area >= 0 && area+1 < 1<<14
+	})
+	fits = fits && len(groups) < 1<<10 && maxYear-minYear < 1<<10
+	order := make([]int, 0, n)
+	if !fits {
+		keys := make([]findingKey, 0, n)
+		each(func(year, area int, sev, group, pt, kind string, i int) {
+			keys = append(keys, rankKey(year, area, sev, group, pt, kind, "", i))
+		})
+		slices.SortFunc(keys, compareFindings)
+		for _, k := range keys {
+			order = append(order, k.i)
+		}
+		return order
+	}
+	names := make([]string, 0, len(groups))
+	for g := range groups {
+		names = append(names, g)
+	}
+	slices.Sort(names)
+	for r, g := range names {
+		groups[g] = uint64(r)
+	}
+	keys := make([]uint64, 0, n)
+	each(func(year, area int, sev, group, pt, kind string, i int) {
+		k := rankKey(year, area, sev, group, pt, kind, "", i)
+		kindRank := uint64(0)
+		if kind != KindGap {
+			kindRank = 1
+		}
+		// from the top: the newest year first, the region (area −1) first, severity, target group, place
+		// type, kind (gap before growing), then i
+		keys = append(keys, uint64(maxYear-year)<<54|uint64(k.area+1)<<40|uint64(k.sev)<<37|groups[group]<<27|
+			uint64(k.pt)<<25|kindRank<<24|uint64(i))
+	})
+	slices.Sort(keys)
+	for _, k := range keys {
+		order = append(order, int(k&(1<<24-1)))
+	}
+	return order
 }
 
 // bySeries gathers the cells of m by series, each series' values in the order of the years of yearIndex (a
