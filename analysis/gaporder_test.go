@@ -10,7 +10,7 @@ import (
 // findings, one of each kind per year, area, target group and place type at most.
 func TestGapOrderAsCompareFindings(t *testing.T) {
 	type rank struct {
-		year, area          int
+		year, area           int
 		sev, group, pt, kind string
 	}
 	r := rand.New(rand.NewPCG(1, 2))
