@@ -136,7 +136,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 	if viewer {
 		hidden = hiddenFlows(flows)
 	}
-	var out []Finding
+	out := make([]Finding, 0, len(cells))
 	for k, c := range cells {
 		fl := Flows{Bought: places(c.bought), Home: places(c.home), Elsewhere: places(c.bought - c.home),
 			Sold: places(c.sold), From: flowList(c.from), To: flowList(c.to), bought: c.bought, home: c.home, sold: c.sold}
