@@ -92,11 +92,11 @@ func (x Filter) At(path string) string {
 	case AllAreas:
 		area = "all"
 	default:
-		area = strconv.Itoa(x.Municipality)
+		area = itoa(x.Municipality)
 	}
 	year := ""
 	if x.Year != 0 {
-		year = strconv.Itoa(x.Year)
+		year = itoa(x.Year)
 	}
 	b := make([]byte, 0, 96)
 	b = append(b, path...)
@@ -123,7 +123,7 @@ func ParseArea(text string) (int, error) {
 	if t := strings.TrimSpace(text); strings.EqualFold(t, "all") || strings.EqualFold(t, "alle") {
 		return AllAreas, nil
 	}
-	if strings.TrimSpace(text) == strconv.Itoa(data.RegionCode) {
+	if strings.TrimSpace(text) == itoa(data.RegionCode) {
 		return data.RegionCode, nil // the region itself (PRODUCT.md: areas are the region's code or a municipality's)
 	}
 	code, ok, _ := data.MunicipalityVocabulary().Match(text)

@@ -7,10 +7,30 @@ import (
 	"strings"
 )
 
+// smallInts are the decimal strings of 0-2999 (years, area codes, counts), made once: sentences, ids and
+// links write many of them.
+var smallInts = func() (t [3000]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
+
+// itoa is strconv.Itoa, without an allocation for 0-2999.
+func itoa(n int) string {
+	if n >= 0 && n < len(smallInts) {
+		return smallInts[n]
+	}
+	return strconv.Itoa(n)
+}
+
 // FormatInt writes n with thousands separators: "1.234" in Danish, "1,234" in English.
 func FormatInt(n int64, lang string) string {
-	if n > -1000 && n < 1000 {
-		return strconv.FormatInt(n, 10) // no separator (and no allocation below 100)
+	if n >= 0 && n < 1000 {
+		return itoa(int(n)) // no separator, no allocation
+	}
+	if n > -1000 && n < 0 {
+		return strconv.FormatInt(n, 10)
 	}
 	sep := "."
 	if lang == "en" {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/kapacitet/kapacitet/data"
@@ -254,7 +253,7 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 		s, d := c.s, c.d
 		f := &out[c.pos]
 		*f = Finding{
-			ID:   "gap-" + strconv.Itoa(c.year) + "-" + strconv.Itoa(sk.area) + "-" + sk.group + "-" + sk.placeType,
+			ID:   "gap-" + itoa(c.year) + "-" + itoa(sk.area) + "-" + sk.group + "-" + sk.placeType,
 			Kind: KindGap, Severity: c.sev, Year: c.year, TargetGroup: sk.group, Area: sk.area, PlaceType: sk.placeType,
 			Supply: s, Demand: d, Gap: d - s, Trend: &tb.Trend,
 		}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"encoding/json"
 	"sort"
-	"strconv"
 
 	"github.com/kapacitet/kapacitet/data"
 )
@@ -145,7 +144,7 @@ func SelfSufficiency(flows []data.PurchaseFlow, viewer bool, lang string) []Find
 			fl.Share = &share
 		}
 		f := Finding{
-			ID:   KindSelfSufficiency + "-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
+			ID:   KindSelfSufficiency + "-" + itoa(k.Year) + "-" + itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
 			Kind: KindSelfSufficiency, Severity: Info, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area,
 			PlaceType: k.PlaceType, Flows: &fl,
 		}
@@ -299,9 +298,9 @@ func flowSentence(f Finding, lang string) string {
 	}
 	zero := func(field string, h int64) bool { return fl.hidden[field] == "" && h == 0 } // 0, and shown
 	if zero("bought", fl.bought) {
-		return fill(w.nothing, subj, strconv.Itoa(f.Year), n("sold", fl.sold, true)) + "."
+		return fill(w.nothing, subj, itoa(f.Year), n("sold", fl.sold, true)) + "."
 	}
-	s := fill(w.bought, subj, n("bought", fl.bought, true), strconv.Itoa(f.Year))
+	s := fill(w.bought, subj, n("bought", fl.bought, true), itoa(f.Year))
 	// where the places outside the area lie: the one area, or the largest of several (when it is shown and
 	// no hidden one could be larger)
 	away, most := w.away, ""

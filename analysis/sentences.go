@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -182,7 +181,7 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 	n := func(v int64) string { return FormatInt(v, lang) }
 	name := subject(f, lang)
 	pt := func(v int64) string { return placeTypeName(f.PlaceType, v, lang) }
-	year := strconv.Itoa(f.Year)
+	year := itoa(f.Year)
 	var s string
 	switch shown, hidden := f.Suppressed["demand"]; {
 	case hidden && shown == "<5":
@@ -206,13 +205,13 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 		change := f.Demand - first
 		switch pct := RoundDiv(100*abs(change), first); {
 		case change == 0:
-			clauses = append(clauses, fill(p.unchanged, strconv.Itoa(t.FirstYear)))
+			clauses = append(clauses, fill(p.unchanged, itoa(t.FirstYear)))
 		case pct == 0: // less than half a percent: not "unchanged" next to two different numbers
-			clauses = append(clauses, fill(p.almostUnchanged, strconv.Itoa(t.FirstYear)))
+			clauses = append(clauses, fill(p.almostUnchanged, itoa(t.FirstYear)))
 		case change > 0:
-			clauses = append(clauses, fill(p.risen, PctWhole(abs(change), first, lang), strconv.Itoa(t.FirstYear)))
+			clauses = append(clauses, fill(p.risen, PctWhole(abs(change), first, lang), itoa(t.FirstYear)))
 		default:
-			clauses = append(clauses, fill(p.fallen, PctWhole(abs(change), first, lang), strconv.Itoa(t.FirstYear)))
+			clauses = append(clauses, fill(p.fallen, PctWhole(abs(change), first, lang), itoa(t.FirstYear)))
 		}
 	}
 	if f.Survey != nil && f.Survey.Low > 0 {
@@ -228,7 +227,7 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 			if f.Survey.Low == 1 {
 				verb = p.surveyVerbOne
 			}
-			clauses = append(clauses, fill(p.survey, strconv.Itoa(f.Survey.Low), strconv.Itoa(f.Survey.Scored), noun, verb))
+			clauses = append(clauses, fill(p.survey, itoa(f.Survey.Low), itoa(f.Survey.Scored), noun, verb))
 		} else {
 			clauses = append(clauses, p.surveyOwn)
 		}
@@ -238,9 +237,21 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 	if len(clauses) == 0 && !noForecast {
 		return s
 	}
-	// the sentence written once: its clauses joined, the first capitalised, then the forecast's note
+	// the sentence written once: its clauses joined, the first capitalised, then the forecast's note (its
+	// length worked out first, so that the sentence holds no spare bytes)
+	note := ""
+	if noForecast {
+		note = p.oneYear
+		if f.Trend.Years != 1 {
+			note = fill(p.noForecast, itoa(f.Trend.Years))
+		}
+	}
+	size := len(s) + 2 + len(note) + utf8.UTFMax // the spaces and full stop, and a capital longer than its letter
+	for _, c := range clauses {
+		size += len(p.join) + len(c)
+	}
 	var b strings.Builder
-	b.Grow(len(s) + 160)
+	b.Grow(size)
 	b.WriteString(s)
 	for i, c := range clauses {
 		if i == 0 {
@@ -256,11 +267,7 @@ func gapSentence(f Finding, cfg Config, lang string) string {
 	}
 	if noForecast {
 		b.WriteByte(' ')
-		if f.Trend.Years == 1 {
-			b.WriteString(p.oneYear)
-		} else {
-			b.WriteString(fill(p.noForecast, strconv.Itoa(f.Trend.Years)))
-		}
+		b.WriteString(note)
 	}
 	return b.String()
 }
@@ -286,7 +293,7 @@ func gapPct(f Finding, cfg Config, lang string) string {
 func growingSentence(f Finding, lang string) string {
 	p := phrasesFor(lang)
 	if _, hidden := f.Suppressed["trend.forecast"]; hidden {
-		return fill(p.growingHidden, subject(f, lang), placeTypeName(f.PlaceType, 0, lang), FormatInt(f.Supply, lang), strconv.Itoa(f.Year))
+		return fill(p.growingHidden, subject(f, lang), placeTypeName(f.PlaceType, 0, lang), FormatInt(f.Supply, lang), itoa(f.Year))
 	}
 	var points []string
 	for _, pt := range f.Trend.Forecast {
@@ -295,10 +302,10 @@ func growingSentence(f Finding, lang string) string {
 		}
 		// a forecast above supply reads as above it ("34,2", not "34" next to a supply of 34)
 		value := clear(pt.Value, func(v float64) bool { return pt.Value <= float64(f.Supply) || v > float64(f.Supply) }, lang)
-		points = append(points, fill(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), strconv.Itoa(pt.Year)))
+		points = append(points, fill(p.forecastPoint, value, FormatInt(int64(math.Round(f.Trend.Band)), lang), itoa(pt.Year)))
 	}
 	return fill(p.growing, subject(f, lang), placeTypeName(f.PlaceType, 0, lang),
-		strings.Join(points, p.and), FormatInt(f.Supply, lang), strconv.Itoa(f.Year))
+		strings.Join(points, p.and), FormatInt(f.Supply, lang), itoa(f.Year))
 }
 
 // fill puts args into the verbs of a template, %s and %d alike, in order: the sentences' formatting, made

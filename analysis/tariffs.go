@@ -110,7 +110,7 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 			td.FirstYear, td.First, td.RiseFirst, td.firstSum, td.firstCount = first, &v, &rise, f.sum, f.count
 		}
 		fd := Finding{
-			ID:   KindTariff + "-" + strconv.Itoa(k.Year) + "-" + strconv.Itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
+			ID:   KindTariff + "-" + itoa(k.Year) + "-" + itoa(k.Area) + "-" + k.TargetGroup + "-" + k.PlaceType,
 			Kind: KindTariff, Severity: sev, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area, PlaceType: k.PlaceType,
 			Tariff: &td,
 		}
@@ -134,7 +134,7 @@ func Tariffs(lines []data.TariffLine, cfg Config, lang string) []Finding {
 				group = l.TargetGroups[0]
 			}
 			fd := Finding{
-				ID:   KindTariffRise + "-" + strconv.Itoa(y) + "-" + k.OfferID + "-" + k.TariffType,
+				ID:   KindTariffRise + "-" + itoa(y) + "-" + k.OfferID + "-" + k.TariffType,
 				Kind: KindTariffRise, Severity: Warning, Year: y, TargetGroup: group, Area: l.Location, PlaceType: pt,
 				Offer: &OfferRef{ID: k.OfferID, Name: l.OfferName},
 				Tariff: &TariffDevelopment{TariffType: k.TariffType, Average: kroner(l.AmountH, 1), Offers: 1, Previous: &prev,
@@ -230,17 +230,17 @@ func tariffSentence(f Finding, lang string) string {
 		count = w.offer
 	}
 	subj := inArea(groupName(f.TargetGroup, lang), f.Area, lang)
-	s := fill(w.average, subj, tariffTypeName(f.PlaceType, lang), formatKroner(RoundDiv(t.sum, t.count), lang), strconv.Itoa(f.Year),
+	s := fill(w.average, subj, tariffTypeName(f.PlaceType, lang), formatKroner(RoundDiv(t.sum, t.count), lang), itoa(f.Year),
 		strconv.FormatInt(t.count, 10), count)
 	if t.Previous != nil {
 		frame := int64(math.Round(t.Frame * 10000))
-		s += fill(w.since, relative(w, t.sum, t.count, t.prevSum, t.prevCount, frame, lang), strconv.Itoa(f.Year-1))
+		s += fill(w.since, relative(w, t.sum, t.count, t.prevSum, t.prevCount, frame, lang), itoa(f.Year-1))
 	}
 	if t.First != nil {
-		s += fill(w.first, relative(w, t.sum, t.count, t.firstSum, t.firstCount, -1, lang), strconv.Itoa(t.FirstYear))
+		s += fill(w.first, relative(w, t.sum, t.count, t.firstSum, t.firstCount, -1, lang), itoa(t.FirstYear))
 	}
 	if f.Severity == Warning {
-		s += fill(w.above, strconv.Itoa(f.Year-1), frameText(t.Frame, lang))
+		s += fill(w.above, itoa(f.Year-1), frameText(t.Frame, lang))
 	}
 	return s + "."
 }
@@ -263,6 +263,6 @@ func tariffRiseSentence(f Finding, lang string) string {
 	} else if lang == "en" {
 		kind = "tariff (" + kind + ")"
 	}
-	return capitalized(fill(w.rise, name, kind, rise, strconv.Itoa(f.Year-1), strconv.Itoa(f.Year),
+	return capitalized(fill(w.rise, name, kind, rise, itoa(f.Year-1), itoa(f.Year),
 		formatKroner(t.prevSum, lang), formatKroner(t.sum, lang), frameText(t.Frame, lang))) + "."
 }
