@@ -37,20 +37,51 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 		Category, TargetGroup, PlaceType, OfferID, Owner string
 		Agreement                                        bool
 	}
-	byYear := map[int]map[lineKey]data.CapacityLine{}
-	for _, l := range lines {
-		if byYear[l.Year] == nil {
-			byYear[l.Year] = map[lineKey]data.CapacityLine{}
-		}
+	// every distinct line numbered once, and with it its target group and category (numbered too); then each
+	// year's places and offer name per line (the places of repeated lines added up, the name the last one's)
+	type yearLine struct {
+		places int64
+		name   string
+		seen   bool
+	}
+	type groupCategory struct{ group, category string }
+	ids := map[lineKey]int{}
+	var keys []lineKey
+	gcIDs := map[groupCategory]int{}
+	var gcs []groupCategory
+	var lineGC []int
+	lineID := make([]int, len(lines))
+	for i, l := range lines {
 		k := lineKey{l.Location, l.Category, l.TargetGroup, l.PlaceType, l.OfferID, l.Ownership, l.Agreement}
-		sum := byYear[l.Year][k]
-		l.Places += sum.Places
-		byYear[l.Year][k] = l
+		id, ok := ids[k]
+		if !ok {
+			id = len(keys)
+			ids[k] = id
+			keys = append(keys, k)
+			gc := groupCategory{l.TargetGroup, l.Category}
+			g, ok := gcIDs[gc]
+			if !ok {
+				g = len(gcs)
+				gcIDs[gc] = g
+				gcs = append(gcs, gc)
+			}
+			lineGC = append(lineGC, g)
+		}
+		lineID[i] = id
 	}
-	type cellKey struct {
-		Year, Area            int
-		TargetGroup, Category string
+	byYear := map[int][]yearLine{}
+	for i, l := range lines {
+		ys := byYear[l.Year]
+		if ys == nil {
+			ys = make([]yearLine, len(keys))
+			byYear[l.Year] = ys
+		}
+		y := &ys[lineID[i]]
+		y.places += l.Places
+		y.name = l.OfferName
+		y.seen = true
 	}
+	type cellKey struct{ Year, Area, gc int }
 	type cell struct {
 		now    int64
 		change CapacityChange
@@ -62,24 +93,20 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 		if !ok {
 			continue
 		}
-		keys := map[lineKey]bool{}
-		for k := range now {
-			keys[k] = true
-		}
-		for k := range before {
-			keys[k] = true
-		}
-		for k := range keys {
-			a, b := before[k].Places, now[k].Places
-			name := now[k].OfferName
+		for id, k := range keys {
+			if !now[id].seen && !before[id].seen {
+				continue
+			}
+			a, b := before[id].places, now[id].places
+			name := now[id].name
 			if name == "" {
-				name = before[k].OfferName
+				name = before[id].name
 			}
 			for _, area := range []int{data.RegionCode, k.Location} {
-				ck := cellKey{year, area, k.TargetGroup, k.Category}
+				ck := cellKey{year, area, lineGC[id]}
 				c := cells[ck]
 				if c == nil {
-					c = &cell{change: CapacityChange{Category: k.Category}, offers: map[string]*OfferChange{}}
+					c = &cell{change: CapacityChange{Category: k.Category}}
 					cells[ck] = c
 				}
 				c.now += b
@@ -90,6 +117,9 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 					c.change.Closed += a - b
 				}
 				if b != a && k.OfferID != "" {
+					if c.offers == nil {
+						c.offers = map[string]*OfferChange{}
+					}
 					o := c.offers[k.OfferID]
 					if o == nil {
 						o = &OfferChange{ID: k.OfferID, Name: name}
@@ -100,7 +130,7 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 			}
 		}
 	}
-	var out []Finding
+	out := make([]Finding, 0, len(cells))
 	for k, c := range cells {
 		if c.change.Opened == 0 && c.change.Closed == 0 {
 			continue
@@ -118,9 +148,10 @@ func CapacityChanges(lines []data.CapacityLine, lang string) []Finding {
 			return a.ID < b.ID
 		})
 		change := c.change
+		gc := gcs[k.gc]
 		f := Finding{
-			ID:   fmt.Sprintf("%s-%d-%d-%s-%s", KindCapacityChange, k.Year, k.Area, k.TargetGroup, k.Category),
-			Kind: KindCapacityChange, Severity: Info, Year: k.Year, TargetGroup: k.TargetGroup, Area: k.Area,
+			ID:   KindCapacityChange + "-" + itoa(k.Year) + "-" + itoa(k.Area) + "-" + gc.group + "-" + gc.category,
+			Kind: KindCapacityChange, Severity: Info, Year: k.Year, TargetGroup: gc.group, Area: k.Area,
 			PlaceType: data.PlaceTypeAll.Code, Supply: c.now, Change: &change,
 		}
 		if change.Closed > change.Opened {
