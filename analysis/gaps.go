@@ -265,11 +265,12 @@ func Gaps(in Input, cfg Config, lang string) []Finding {
 			f.Survey = &sc
 		}
 		if hs := hiddenIn[sk]; hs != nil {
+			other := hiddenAt(f, hidden) // a year not among yearList
 			hideDemand(f, func(y int) Hidden {
 				if i, ok := yearIndex[y]; ok {
 					return hs[i]
 				}
-				return hidden[Key{y, sk.area, sk.group, sk.placeType}]
+				return other(y)
 			})
 		}
 		f.Sentence, f.URL = gapSentence(*f, cfg, lang), Link(*f)

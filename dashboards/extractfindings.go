@@ -49,14 +49,11 @@ func (s *Server) extractFindings(ctx context.Context, x extractRequest) ([]analy
 		all, err = Findings(ctx, rd, queries.View{Draft: f.Draft}, s.Analysis, f.Lang)
 		return err
 	})
-	var out []analysis.Finding
-	for _, g := range all {
-		if (f.Year == 0 || g.Year == f.Year) && (f.TargetGroup == "" || g.TargetGroup == f.TargetGroup) &&
-			(f.PlaceType == "" || g.PlaceType == f.PlaceType) && (f.Municipality == 0 || g.Area == f.Municipality) {
-			out = append(out, g)
-		}
+	sel := analysis.Filter{Year: f.Year, TargetGroup: f.TargetGroup, PlaceType: f.PlaceType, Municipality: f.Municipality}
+	if sel.Municipality == 0 { // an extract without a municipality has every area
+		sel.Municipality = analysis.AllAreas
 	}
-	return out, err
+	return sel.Select(all), err
 }
 
 // findingsExtract writes the findings extract of x to w, its columns typed by their kinds in
